@@ -1,0 +1,290 @@
+"""Gongkai's settings: one file, driven by environment variables (see README, "Configuration").
+
+A bad value stops start-up with one line that names the variable, not a traceback.
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", BASE_DIR / "var"))
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _stop(variable: str, problem: str) -> None:
+    """Stop start-up with one line naming the variable at fault."""
+    sys.stderr.write(f"Configuration error: {variable}: {problem}\n")
+    raise SystemExit(2)
+
+
+def _env_bool(variable: str, default: bool) -> bool:
+    raw = os.environ.get(variable)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    _stop(variable, f"expected 1/0, true/false, yes/no or on/off, got {raw!r}")
+    return default  # unreachable
+
+
+def _env_int(variable: str, default: int) -> int:
+    raw = os.environ.get(variable)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        _stop(variable, f"expected a whole number, got {raw!r}")
+    return default  # unreachable
+
+
+def _env_list(variable: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(variable)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# --- Core --------------------------------------------------------------------------------------
+
+DEBUG = _env_bool("DJANGO_DEBUG", True)
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        _stop("DJANGO_SECRET_KEY", "required when DJANGO_DEBUG is off")
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+elif not DEBUG and len(SECRET_KEY) < 50:
+    _stop("DJANGO_SECRET_KEY", "must be at least 50 characters when DJANGO_DEBUG is off")
+
+ALLOWED_HOSTS = _env_list(
+    "DJANGO_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [],
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    _stop("DJANGO_ALLOWED_HOSTS", "required when DJANGO_DEBUG is off (comma-separated host names)")
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# Demo mode creates the demo official account that the README prints. Never in production.
+DEMO_MODE = _env_bool("GONGKAI_DEMO", DEBUG)
+
+# The district the portal serves; shown in the header, footer, feeds and titles.
+GONGKAI_DISTRICT_NAME = os.environ.get("GONGKAI_DISTRICT_NAME", "西岗区人民政府")
+GONGKAI_DISTRICT_NAME_EN = os.environ.get(
+    "GONGKAI_DISTRICT_NAME_EN", "Xigang District People's Government"
+)
+GONGKAI_CONTACT_PHONE = os.environ.get("GONGKAI_CONTACT_PHONE", "0411-83630000")
+GONGKAI_CONTACT_ADDRESS = os.environ.get("GONGKAI_CONTACT_ADDRESS", "辽宁省大连市西岗区长春路")
+GONGKAI_CONTACT_EMAIL = os.environ.get("GONGKAI_CONTACT_EMAIL", "zwgk@xigang.example.gov.cn")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
+    "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "workdays",
+    "disclosure",
+    "services",
+    "complaints",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "config.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------------------
+
+_DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'gongkai.sqlite3'}"
+_database_url = os.environ.get("DATABASE_URL", "").strip() or _DEFAULT_DATABASE_URL
+try:
+    _database = dj_database_url.parse(
+        _database_url, conn_max_age=_env_int("DJANGO_CONN_MAX_AGE", 0)
+    )
+except Exception as error:  # dj-database-url raises several kinds for a malformed URL
+    _stop("DATABASE_URL", f"cannot be parsed ({error})")
+if _database["ENGINE"] not in (
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+):
+    _stop("DATABASE_URL", "only postgres:// and sqlite:// URLs are supported")
+if _database["ENGINE"] == "django.db.backends.postgresql" and not _database.get("NAME"):
+    _stop("DATABASE_URL", "names no database (postgres://user@host:port/NAME)")
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database.setdefault("OPTIONS", {})
+    # WAL and a busy timeout let the development server and a management command share the file.
+    _database["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
+    _database["OPTIONS"].setdefault("timeout", 20)
+    if _database["NAME"] != ":memory:":
+        Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+_database["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE_NAME") or None}
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -------------------------------------------------------------------------------------
+
+
+def _cache_from_url(url: str) -> dict:
+    """Turn CACHE_URL (redis://host:port/db, locmem://, dummy://) into a CACHES entry."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url.split("?", 1)[0],
+            "KEY_PREFIX": options.get("prefix", "gongkai"),
+            "TIMEOUT": int(options.get("timeout", 300)),
+        }
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    _stop("CACHE_URL", f"unsupported scheme {parts.scheme!r} (use redis://, locmem:// or dummy://)")
+    return {}  # unreachable
+
+
+_cache_url = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": _cache_from_url(_cache_url)
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# --- Auth --------------------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Internationalisation ----------------------------------------------------------------------
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media --------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("GONGKAI_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Security (production: DJANGO_DEBUG=0) -----------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = _env_int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = _env_bool("DJANGO_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if _env_bool("DJANGO_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- API ---------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gongkai API",
+    "DESCRIPTION": "Read the district's open-government data: entities, the government-information "
+    "catalogue, disclosure guides, service commitments and the complaint ledger.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Logging -----------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"jieba": {"level": "WARNING"}},
+}

@@ -1,0 +1,37 @@
+"""URL wiring. Public pages sit in i18n_patterns: unprefixed URLs are Chinese, /en/… English."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config import views
+
+api_patterns = [
+    path("", views.api_root, name="api-root"),
+    path("workdays/", include("workdays.api.urls")),
+    path("disclosure/", include("disclosure.api.urls")),
+    path("services/", include("services.api.urls")),
+    path("complaints/", include("complaints.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("workdays.urls")),
+    path("", include("disclosure.urls")),
+    path("", include("services.urls")),
+    path("", include("complaints.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,4 @@
+"""API endpoints of the workdays app, mounted at /api/v1/workdays/."""
+
+app_name = "workdays-api"
+urlpatterns: list = []
