@@ -1,0 +1,3 @@
+"""Admin for the disclosure app, one module per part of the domain."""
+
+from disclosure.admin import catalogue, entities  # noqa: F401

@@ -1,0 +1,11 @@
+"""The disclosure app's part of the demo district (called by `manage.py load_demo`). Idempotent."""
+
+from typing import TextIO
+
+from disclosure.demo import catalogue, entities
+
+
+def load(*, out: TextIO) -> None:
+    """Load entities first (publishers), then the catalogue; a second run adds nothing."""
+    entities.load(out=out)
+    catalogue.load(out=out)

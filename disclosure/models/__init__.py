@@ -1,0 +1,7 @@
+"""The disclosure app's models, one module per part of the domain."""
+
+from disclosure.models.catalogue import (  # noqa: F401
+    CatalogueEntry,
+    Topic,
+)
+from disclosure.models.entities import AdministrativeEntity  # noqa: F401
