@@ -1,12 +1,161 @@
-"""Values every page template needs: the district's name and contacts."""
+"""Values every page template needs: the district, its contacts, navigation and page settings.
+
+Nothing here touches the database: the 404 page renders through these processors, and a page
+must still render when a later query fails.
+"""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+LARGE_TEXT_COOKIE = "gongkai_large_text"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of the portal's six public sections, as the header navigation and home tiles show it."""
+
+    slug: str
+    label: Promise
+    summary: Promise
+    description: Promise
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        slug="catalogue",
+        label=_("Government information"),
+        summary=_(
+            "Browse and search the catalogue of government information by department, topic "
+            "and year."
+        ),
+        description=_(
+            "The catalogue of government information will list every document the district's "
+            "departments publish proactively, with its index number, issuing number, date and "
+            "validity, together with each department's guide to open government information."
+        ),
+    ),
+    Section(
+        slug="services",
+        label=_("Services"),
+        summary=_(
+            "Service guides, committed time limits and fees of the administrative service centre."
+        ),
+        description=_(
+            "Service guides will show, for every licensing and public-service item, its legal "
+            "basis, the materials to bring, the steps, the statutory and committed time limits, "
+            "the fees and their basis, and where and when to apply."
+        ),
+    ),
+    Section(
+        slug="institutions",
+        label=_("Public institutions"),
+        summary=_(
+            "Fees, service commitments and supervision phones of schools, hospitals and clinics."
+        ),
+        description=_(
+            "Schools, kindergartens, hospitals and community health centres will publish their "
+            "procedures, time limits, service commitments and supervision phone numbers, and "
+            "every fee they charge together with the approval for it."
+        ),
+    ),
+    Section(
+        slug="complaints",
+        label=_("Efficiency complaints"),
+        summary=_(
+            "Report delays, shirking or improper fees and follow your complaint by its number."
+        ),
+        description=_(
+            "You will be able to complain about an office's efficiency (delays, shirking, making "
+            "things difficult, improper fees) and follow the complaint with a tracking number "
+            "until it is concluded. Every complaint gets an answer."
+        ),
+    ),
+    Section(
+        slug="requests",
+        label=_("Information requests"),
+        summary=_(
+            "Apply for government information that has not been published; replies within 20 "
+            "working days."
+        ),
+        description=_(
+            "You will be able to apply online for government information that has not been "
+            "published proactively and follow your application. A reply is due within 20 "
+            "working days, which may be extended once, with approval, by up to 20 working days."
+        ),
+    ),
+    Section(
+        slug="statistics",
+        label=_("Statistics"),
+        summary=_(
+            "Service figures, on-time completion rates and the annual report on open government "
+            "information."
+        ),
+        description=_(
+            "Statistics will show how many cases each department accepted and completed on time, "
+            "how citizens rated its services, and the annual report on open government "
+            "information in the official table format."
+        ),
+    ),
+)
+
+
+def _prefixed_languages() -> dict[str, str]:
+    """Language code -> URL prefix ("" for the default language, "/en" for English)."""
+    return {
+        code: "" if code == settings.LANGUAGE_CODE else f"/{code}"
+        for code, _name in settings.LANGUAGES
+    }
+
+
+def neutral_path(path: str) -> str:
+    """The path without its language prefix: "/en/services/?q=1" -> "/services/?q=1"."""
+    for prefix in _prefixed_languages().values():
+        if not prefix:
+            continue
+        if path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + "?"):
+            rest = path[len(prefix) :]
+            return rest if rest.startswith("/") else "/" + rest
+    return path
+
+
+def localised_path(path: str, language: str | None = None) -> str:
+    """A language-neutral path in the given (default: the active) language's URL space."""
+    prefixes = _prefixed_languages()
+    prefix = prefixes.get(language or get_language() or "", "")
+    return prefix + path
 
 
 def portal(request: HttpRequest) -> dict:
-    english = (get_language() or "").startswith("en")
+    """District, contacts, navigation, the language switch and the large-text setting."""
+    language = get_language() or settings.LANGUAGE_CODE
+    english = language.startswith("en")
+    current_path = neutral_path(request.path)
+    full_path = neutral_path(request.get_full_path())
+
+    nav_sections = []
+    for section in SECTIONS:
+        root = f"/{section.slug}/"
+        if current_path == root:
+            current = "page"
+        elif current_path.startswith(root):
+            current = "true"
+        else:
+            current = ""
+        nav_sections.append(
+            {"section": section, "url": localised_path(root, language), "current": current}
+        )
+
+    # The switch offers the other language, with `next` already pointing at this page in it:
+    # set_language runs outside the language prefix and could not translate an /en/ path.
+    other = next(
+        (code for code, _name in settings.LANGUAGES if code != language),
+        settings.LANGUAGE_CODE,
+    )
     return {
         "district_name": settings.GONGKAI_DISTRICT_NAME_EN
         if english
@@ -17,4 +166,18 @@ def portal(request: HttpRequest) -> dict:
             "email": settings.GONGKAI_CONTACT_EMAIL,
         },
         "demo_mode": settings.DEMO_MODE,
+        "nav_sections": nav_sections,
+        "home_url": localised_path("/", language),
+        "search_url": localised_path("/catalogue/", language),
+        "switch_language": {
+            "code": other,
+            "name": get_language_info(other)["name_local"],
+            "next": localised_path(full_path, other),
+        },
+        "alternate_urls": [
+            {"code": code, "url": localised_path(current_path, code)}
+            for code, _name in settings.LANGUAGES
+        ],
+        "large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "1",
+        "current_full_path": request.get_full_path(),
     }

@@ -18,6 +18,7 @@ api_patterns = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("large-text/", views.large_text, name="large-text"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -30,6 +31,24 @@ urlpatterns += i18n_patterns(
     path("", include("disclosure.urls")),
     path("", include("services.urls")),
     path("", include("complaints.urls")),
+    # PENDING SECTIONS: "being built" pages. Keep these LAST so an app's real URLs win; delete
+    # each line once its section exists (names: pending-<section>).
+    path("catalogue/", views.section_pending, {"section": "catalogue"}, name="pending-catalogue"),
+    path("services/", views.section_pending, {"section": "services"}, name="pending-services"),
+    path(
+        "institutions/",
+        views.section_pending,
+        {"section": "institutions"},
+        name="pending-institutions",
+    ),
+    path(
+        "complaints/", views.section_pending, {"section": "complaints"}, name="pending-complaints"
+    ),
+    path("requests/", views.section_pending, {"section": "requests"}, name="pending-requests"),
+    path(
+        "statistics/", views.section_pending, {"section": "statistics"}, name="pending-statistics"
+    ),
+    # END PENDING SECTIONS
     prefix_default_language=False,
 )
 

@@ -1,13 +1,16 @@
 """Site-wide views: the home page, health check, API root and error pages. No domain logic."""
 
 import logging
+from datetime import timedelta
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -15,12 +18,68 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from config.context_processors import LARGE_TEXT_COOKIE, SECTIONS
+
 logger = logging.getLogger(__name__)
 
 
+LARGE_TEXT_MAX_AGE = timedelta(days=365)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """The portal's front page."""
-    return render(request, "home.html")
+    """The portal's front page: welcome, search, the six sections, latest items and figures.
+
+    The "latest information" and "service figures" areas are includes
+    (templates/includes/home_latest.html, home_figures.html) that show an empty state until
+    the apps pass `latest_entries` and `service_figures` here.
+    """
+    return render(request, "home.html", {"sections": SECTIONS})
+
+
+def section_pending(request: HttpRequest, section: str) -> HttpResponse:
+    """A "being built" page for a section whose app has no public pages yet.
+
+    Routed last in config/urls.py, so a section's real URLs win as soon as its app defines them.
+    """
+    match = next((item for item in SECTIONS if item.slug == section), None)
+    if match is None:
+        raise Http404(section)
+    return render(request, "section_pending.html", {"pending_section": match})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The `next` (or Referer) URL if it stays on this site, else the home page."""
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            url=candidate,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            return candidate
+    return "/"
+
+
+@require_POST
+def large_text(request: HttpRequest) -> HttpResponseRedirect:
+    """Switch the large-text mode for elderly readers (长辈模式) on or off, then go back.
+
+    A plain form post, so it works without JavaScript. `large_text=on` sets a year-long cookie
+    that base.html turns into a class on <body>; anything else clears it. An off-site `next`
+    is refused and replaced by the home page.
+    """
+    response = HttpResponseRedirect(_safe_next(request))
+    if request.POST.get("large_text") == "on":
+        response.set_cookie(
+            LARGE_TEXT_COOKIE,
+            "1",
+            max_age=int(LARGE_TEXT_MAX_AGE.total_seconds()),
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response
 
 
 @never_cache
@@ -50,10 +109,12 @@ def api_root(request: Request) -> Response:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The styled 404 page, with a search box and a way home."""
     return render(request, "404.html", status=404)
 
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The standalone 500 page: no base template, no context processors, no database."""
     # Rendered without a request context: the failure may lie in a context processor or the DB.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
