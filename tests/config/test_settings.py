@@ -97,8 +97,8 @@ def test_cache_url_points_the_cache_at_redis():
         pytest.skip("Redis is not running at 127.0.0.1:6379")
     key = f"gongkai-test-{secrets.token_hex(4)}"
     code = (
-        "from django.core.cache import cache;"
-        f"cache.set('{key}', '西岗', 30); print(type(cache).__name__, cache.get('{key}'));"
+        "from django.core.cache import cache, caches;"
+        f"cache.set('{key}', '西岗', 30); print(type(caches['default']).__name__, cache.get('{key}'));"
         f"cache.delete('{key}')"
     )
     result = run_manage(
