@@ -5,3 +5,11 @@ from disclosure.models.catalogue import (  # noqa: F401
     Topic,
 )
 from disclosure.models.entities import AdministrativeEntity  # noqa: F401
+from disclosure.models.entities import (  # noqa: F401, E402
+    AdministrativeEntityEvent,
+    DisclosureGuide,
+    EnforcementOfficer,
+    EnforcementPower,
+    RandomInspectionItem,
+)
+from disclosure.models.normative import NormativeFiling, NormativeFilingEvent  # noqa: F401, E402
