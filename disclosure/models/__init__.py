@@ -1,7 +1,10 @@
 """The disclosure app's models, one module per part of the domain."""
 
 from disclosure.models.catalogue import (  # noqa: F401
+    CatalogueAttachment,
     CatalogueEntry,
+    CatalogueEntryEvent,
+    IndexNumberSerial,
     Topic,
 )
 from disclosure.models.entities import AdministrativeEntity  # noqa: F401

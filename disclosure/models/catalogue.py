@@ -1,7 +1,16 @@
-"""The government-information catalogue (政府信息公开目录): topics and entries."""
+"""The government-information catalogue (政府信息公开目录): topics, entries and their attachments.
+
+Also here: the index-number serials (索引号) and the entries' workflow history.
+"""
+
+import datetime
+import zipfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +44,17 @@ class CatalogueEntryQuerySet(models.QuerySet):
         """Entries the public may see: published, from an announced publisher."""
         return self.filter(
             status=CatalogueEntry.Status.PUBLISHED,
+            publisher__status="announced",
+        )
+
+    def addressable(self) -> "CatalogueEntryQuerySet":
+        """Entries whose public URL answers: published ones, and withdrawn ones (with a notice).
+
+        A withdrawn entry keeps its URL and index number; its page says it was withdrawn and
+        why, and shows neither body nor attachments. Drafts and entries in review are 404.
+        """
+        return self.filter(
+            status__in=[CatalogueEntry.Status.PUBLISHED, CatalogueEntry.Status.WITHDRAWN],
             publisher__status="announced",
         )
 
@@ -221,10 +241,19 @@ class CatalogueEntry(models.Model):
             models.Index(fields=["status", "-published_date", "-id"], name="entry_status_pubdate"),
             models.Index(fields=["publisher", "status"], name="entry_publisher_status"),
         ]
+        permissions = [
+            ("review_catalogueentry", _("Can review (confidentiality review) catalogue entries")),
+            ("publish_catalogueentry", _("Can publish catalogue entries")),
+            ("withdraw_catalogueentry", _("Can withdraw published catalogue entries")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(index_no__isnull=False),
                 name="entry_published_has_index_no",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(index_no__isnull=False),
+                name="entry_withdrawn_keeps_index_no",
             ),
             models.CheckConstraint(
                 condition=~models.Q(disclosure_mode="not_disclosed")
@@ -235,3 +264,212 @@ class CatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The entry's stable public URL: by primary key, so it never changes with a title."""
+        return reverse("disclosure:catalogue-entry", kwargs={"pk": self.pk})
+
+    @property
+    def published_on(self) -> datetime.date | None:
+        """The publication date (the name templates/includes/home_latest.html reads)."""
+        return self.published_date
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+
+# The catalogue entry's workflow: from-status -> the statuses it may move to. One action per
+# arrow in disclosure/actions/catalogue.py; anything else is refused.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CatalogueEntry.Status.DRAFT: frozenset({CatalogueEntry.Status.IN_REVIEW}),
+    CatalogueEntry.Status.IN_REVIEW: frozenset(
+        {CatalogueEntry.Status.DRAFT, CatalogueEntry.Status.PUBLISHED}
+    ),
+    CatalogueEntry.Status.PUBLISHED: frozenset({CatalogueEntry.Status.WITHDRAWN}),
+    CatalogueEntry.Status.WITHDRAWN: frozenset(),
+}
+
+
+class CatalogueEntryEvent(models.Model):
+    """One step of an entry's workflow: who moved it, from where to where, when and why."""
+
+    entry = models.ForeignKey(
+        CatalogueEntry,
+        verbose_name=_("entry"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=CatalogueEntry.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=16, choices=CatalogueEntry.Status.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalogue entry event")
+        verbose_name_plural = _("catalogue entry events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class IndexNumberSerial(models.Model):
+    """The last serial handed out for one publisher and year (the back part of 索引号).
+
+    Publication locks this row (`select_for_update`), so parallel publications of one
+    publisher get distinct, consecutive numbers; a number is never handed out twice, even when
+    its entry is later withdrawn.
+    """
+
+    publisher = models.ForeignKey(
+        "disclosure.AdministrativeEntity",
+        verbose_name=_("publisher"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last serial"), default=0)
+
+    class Meta:
+        verbose_name = _("index number serial")
+        verbose_name_plural = _("index number serials")
+        constraints = [
+            models.UniqueConstraint(fields=["publisher", "year"], name="index_serial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher_id}/{self.year}: {self.last_value}"
+
+
+# --- Attachments -------------------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+# The types an attachment may have, by what its first bytes say (never by its name).
+ATTACHMENT_TYPES: dict[str, str] = {
+    "application/pdf": "PDF",
+    "application/msword": "DOC/XLS",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/ofd": "OFD",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+}
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def attachment_content_type(file: File) -> str | None:
+    """The MIME type the file's content shows, or None when it is not an accepted type.
+
+    PDF, PNG and JPEG by their signatures; DOC and XLS are OLE compound files; DOCX, XLSX and
+    OFD are zip packages told apart by the part names in their first entries.
+    """
+    file.seek(0)
+    head = file.read(8192)
+    file.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(_OLE_MAGIC):
+        return "application/msword"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in head:
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        if b"xl/" in head:
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if b"OFD.xml" in head or b"Doc_0/" in head:
+            return "application/ofd"
+        # [Content_Types].xml usually comes first; look for the main part's name in the zip.
+        return _office_zip_type(file)
+    return None
+
+
+def _office_zip_type(file: File) -> str | None:
+    """Look inside a zip package for the part that names it a DOCX, XLSX or OFD."""
+    try:
+        with zipfile.ZipFile(file) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+    if any(name.startswith("word/") for name in names):
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if any(name.startswith("xl/") for name in names):
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    if "OFD.xml" in names:
+        return "application/ofd"
+    return None
+
+
+def validate_attachment_file(file: File) -> None:
+    """Refuse a file over the size limit or whose content is not an accepted type."""
+    if file.size is not None and file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large: at most %(limit)d MB is allowed."),
+            code="attachment_too_large",
+            params={"limit": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        )
+    if attachment_content_type(file) is None:
+        raise ValidationError(
+            _(
+                "This file type is not accepted. Upload a PDF, Word or Excel document, "
+                "an OFD file, or a PNG or JPEG image."
+            ),
+            code="attachment_type",
+        )
+
+
+def attachment_upload_to(instance: "CatalogueAttachment", filename: str) -> str:
+    """Store attachments under MEDIA_ROOT/catalogue/<entry id>/."""
+    return f"catalogue/{instance.entry_id}/{filename}"
+
+
+class CatalogueAttachment(models.Model):
+    """A file attached to a catalogue entry; its type comes from its content, not its name."""
+
+    entry = models.ForeignKey(
+        CatalogueEntry,
+        verbose_name=_("entry"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_upload_to,
+        max_length=255,
+        validators=[validate_attachment_file],
+    )
+    title = models.CharField(_("title"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def type_label(self) -> str:
+        return ATTACHMENT_TYPES.get(self.content_type, "")
