@@ -16,3 +16,4 @@ from disclosure.models.entities import (  # noqa: F401, E402
     RandomInspectionItem,
 )
 from disclosure.models.normative import NormativeFiling, NormativeFilingEvent  # noqa: F401, E402
+from disclosure.models.memberships import EntityMembership  # noqa: F401, E402
