@@ -2,3 +2,20 @@
 
 app_name = "disclosure"
 urlpatterns: list = []
+
+# --- Entities, guides and announcements (entities engineer) ---
+from django.urls import path  # noqa: E402
+
+from disclosure.views import entities as entity_views  # noqa: E402
+
+urlpatterns += [
+    path("entities/", entity_views.entity_directory, name="entity-directory"),
+    path("entities/<int:pk>/", entity_views.entity_detail, name="entity-detail"),
+    path("entities/<int:pk>/guide/", entity_views.guide_detail, name="guide-current"),
+    path(
+        "entities/<int:pk>/guide/v<int:version>/",
+        entity_views.guide_detail,
+        name="guide-version",
+    ),
+    path("announcements/", entity_views.announcement_list, name="announcement-list"),
+]

@@ -1,1 +1,476 @@
-"""Admin for administrative entities."""
+"""Admin for administrative entities, disclosure guides and normative-document filings.
+
+Statuses are read-only here: every workflow move goes through a button on the change page that
+opens a small form (note, and the announcement period or filing date where needed) and calls
+the action in `disclosure.actions`, which checks permission and the TRANSITIONS map.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from disclosure.actions import entities as entity_actions
+from disclosure.actions import normative as normative_actions
+from disclosure.admin.scoping import EntityScopedAdminMixin
+from disclosure.exceptions import TransitionNotAllowed
+from disclosure.models.entities import (
+    AdministrativeEntity,
+    AdministrativeEntityEvent,
+    DisclosureGuide,
+    EnforcementOfficer,
+    EnforcementPower,
+    RandomInspectionItem,
+)
+from disclosure.models.normative import NormativeFiling, NormativeFilingEvent
+
+ANNOUNCEMENT_DAYS = 15  # the default length of a 公示 period offered in the form
+
+
+@dataclass(frozen=True)
+class WorkflowStep:
+    """A button on a change page: which status it leads to and which action it calls."""
+
+    name: str
+    label: str
+    to_status: str
+    permission: str
+    fields: tuple[str, ...]
+    call: Callable[..., object]
+    note_required: bool = False
+
+
+class WorkflowForm(forms.Form):
+    """The note (and dates) an official gives with a workflow move."""
+
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    start = forms.DateField(label=_("Announcement starts"), required=False)
+    end = forms.DateField(label=_("Announcement ends"), required=False)
+    filed_date = forms.DateField(label=_("Date filed"), required=False)
+
+    def __init__(self, *args, step: WorkflowStep, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name != "note" and name not in step.fields:
+                del self.fields[name]
+            elif name != "note":
+                self.fields[name].required = True
+        self.fields["note"].required = step.note_required
+
+
+class WorkflowAdminMixin:
+    """Adds /<id>/workflow/<step>/ views and the buttons for the steps allowed now."""
+
+    workflow_steps: tuple[WorkflowStep, ...] = ()
+    workflow_template = "disclosure/entity_admin_workflow.html"
+
+    def get_urls(self):  # noqa: ANN201 - Django hook
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/<str:step>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="{}_{}_workflow".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def allowed_steps(self, request: HttpRequest, obj: models.Model) -> list[WorkflowStep]:
+        return [
+            step
+            for step in self.workflow_steps
+            if obj.can_move_to(step.to_status) and request.user.has_perm(step.permission)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            info = self.model._meta.app_label, self.model._meta.model_name
+            extra_context["workflow_buttons"] = [
+                {
+                    "label": step.label,
+                    "url": reverse("admin:{}_{}_workflow".format(*info), args=[obj.pk, step.name]),
+                }
+                for step in self.allowed_steps(request, obj)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        chosen = next((s for s in self.workflow_steps if s.name == step), None)
+        if obj is None or chosen is None:
+            raise Http404
+        initial = {"start": timezone.localdate()}
+        initial["end"] = initial["start"] + datetime.timedelta(days=ANNOUNCEMENT_DAYS)
+        initial["filed_date"] = timezone.localdate()
+        if request.method == "POST":
+            form = WorkflowForm(request.POST, step=chosen)
+            if form.is_valid():
+                try:
+                    chosen.call(obj, request.user, form.cleaned_data)
+                except (TransitionNotAllowed, PermissionDenied, ValueError) as error:
+                    form.add_error(None, str(error))
+                else:
+                    self.message_user(
+                        request,
+                        _("%(object)s: %(step)s done.") % {"object": obj, "step": chosen.label},
+                        messages.SUCCESS,
+                    )
+                    info = self.model._meta.app_label, self.model._meta.model_name
+                    return HttpResponseRedirect(
+                        reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+                    )
+        else:
+            form = WorkflowForm(initial=initial, step=chosen)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "step": chosen,
+            "title": f"{obj}: {chosen.label}",
+        }
+        return render(request, self.workflow_template, context)
+
+
+class EnforcementPowerInline(admin.StackedInline):
+    model = EnforcementPower
+    extra = 0
+
+
+class EnforcementOfficerInline(admin.TabularInline):
+    model = EnforcementOfficer
+    extra = 0
+
+
+class RandomInspectionItemInline(admin.StackedInline):
+    model = RandomInspectionItem
+    extra = 0
+
+
+class AdministrativeEntityEventInline(admin.TabularInline):
+    model = AdministrativeEntityEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+E = AdministrativeEntity.Status
+
+ENTITY_STEPS = (
+    WorkflowStep(
+        "submit",
+        _("Submit for review"),
+        E.SUBMITTED,
+        "disclosure.change_administrativeentity",
+        (),
+        lambda obj, by, data: entity_actions.entity_submit(entity=obj, by=by, note=data["note"]),
+    ),
+    WorkflowStep(
+        "return",
+        _("Return for correction"),
+        E.DRAFT,
+        "disclosure.review_administrativeentity",
+        (),
+        lambda obj, by, data: entity_actions.entity_return(entity=obj, by=by, note=data["note"]),
+        note_required=True,
+    ),
+    WorkflowStep(
+        "review",
+        _("Mark reviewed"),
+        E.REVIEWED,
+        "disclosure.review_administrativeentity",
+        (),
+        lambda obj, by, data: entity_actions.entity_review(entity=obj, by=by, note=data["note"]),
+    ),
+    WorkflowStep(
+        "confirm",
+        _("Confirm"),
+        E.CONFIRMED,
+        "disclosure.confirm_administrativeentity",
+        (),
+        lambda obj, by, data: entity_actions.entity_confirm(entity=obj, by=by, note=data["note"]),
+    ),
+    WorkflowStep(
+        "announce",
+        _("Announce"),
+        E.ANNOUNCED,
+        "disclosure.announce_administrativeentity",
+        ("start", "end"),
+        lambda obj, by, data: entity_actions.entity_announce(
+            entity=obj, by=by, note=data["note"], start=data["start"], end=data["end"]
+        ),
+    ),
+    WorkflowStep(
+        "revoke",
+        _("Revoke"),
+        E.REVOKED,
+        "disclosure.revoke_administrativeentity",
+        (),
+        lambda obj, by, data: entity_actions.entity_revoke(entity=obj, by=by, note=data["note"]),
+        note_required=True,
+    ),
+)
+
+
+@admin.register(AdministrativeEntity)
+class AdministrativeEntityAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
+    scope_field = "pk"
+    workflow_steps = ENTITY_STEPS
+    change_form_template = "disclosure/entity_admin_change_form.html"
+    list_display = [
+        "name",
+        "kind",
+        "parent",
+        "credit_code",
+        "status",
+        "announcement_start",
+        "announcement_end",
+    ]
+    list_filter = ["status", "kind", "is_enforcement_body", "parent"]
+    search_fields = ["name", "short_name", "credit_code"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["status", "announcement_start", "announcement_end"]
+    inlines = [
+        EnforcementPowerInline,
+        EnforcementOfficerInline,
+        RandomInspectionItemInline,
+        AdministrativeEntityEventInline,
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "kind",
+                    "parent",
+                    "credit_code",
+                    "legal_basis",
+                    "functions",
+                    "sort_order",
+                ]
+            },
+        ),
+        (
+            _("Contacts"),
+            {"fields": ["head", "address", "office_hours", "phone", "fax", "email", "website"]},
+        ),
+        (
+            _("Open government information office"),
+            {
+                "fields": [
+                    "disclosure_office",
+                    "disclosure_office_address",
+                    "disclosure_office_hours",
+                    "disclosure_office_phone",
+                    "disclosure_office_fax",
+                    "disclosure_office_email",
+                ]
+            },
+        ),
+        (_("Enforcement"), {"fields": ["is_enforcement_body", "enforcement_area"]}),
+        (
+            _("Review and announcement"),
+            {"fields": ["status", "announcement_start", "announcement_end"]},
+        ),
+    ]
+    actions = ["submit_selected", "review_selected", "confirm_selected"]
+
+    def _bulk(self, request: HttpRequest, queryset, call: Callable, label: str) -> None:  # noqa: ANN001
+        done = 0
+        for entity in queryset:
+            try:
+                call(entity=entity, by=request.user, note=str(_("Bulk action in the admin")))
+            except (TransitionNotAllowed, PermissionDenied) as error:
+                self.message_user(request, f"{entity}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, _("%(step)s: %(count)d done.") % {"step": label, "count": done}
+            )
+
+    @admin.action(description=_("Submit selected entities for review"))
+    def submit_selected(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        self._bulk(request, queryset, entity_actions.entity_submit, _("Submit for review"))
+
+    @admin.action(description=_("Mark selected entities reviewed"))
+    def review_selected(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        self._bulk(request, queryset, entity_actions.entity_review, _("Mark reviewed"))
+
+    @admin.action(description=_("Confirm selected entities"))
+    def confirm_selected(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        self._bulk(request, queryset, entity_actions.entity_confirm, _("Confirm"))
+
+
+class DisclosureGuideForm(forms.ModelForm):
+    class Meta:
+        model = DisclosureGuide
+        fields = ["entity", "body"]
+
+
+@admin.register(DisclosureGuide)
+class DisclosureGuideAdmin(EntityScopedAdminMixin, SimpleHistoryAdmin):
+    scope_field = "entity"
+    form = DisclosureGuideForm
+    list_display = ["entity", "version", "status", "published_at", "published_by"]
+    list_filter = ["status"]
+    search_fields = ["entity__name", "body"]
+    list_select_related = ["entity", "published_by"]
+    autocomplete_fields = ["entity"]
+    actions = ["publish_selected"]
+
+    def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+        readonly = ["version", "status", "published_at", "published_by"]
+        if obj is not None:
+            readonly.append("entity")
+            if obj.status != DisclosureGuide.Status.DRAFT:
+                readonly.append("body")
+        return readonly
+
+    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+        # Writes go through the actions: they number versions and sanitise the body.
+        if change:
+            entity_actions.guide_draft_update(guide=obj, by=request.user, body=obj.body)
+        else:
+            created = entity_actions.guide_draft_create(
+                entity=obj.entity, by=request.user, body=obj.body
+            )
+            obj.pk, obj.version, obj.body = created.pk, created.version, created.body
+            obj._state.adding = False
+
+    @admin.action(description=_("Publish selected draft guides"))
+    def publish_selected(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        for guide in queryset.select_related("entity"):
+            try:
+                entity_actions.guide_publish(guide=guide, by=request.user)
+            except (TransitionNotAllowed, PermissionDenied) as error:
+                self.message_user(request, f"{guide}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(guide)s published.") % {"guide": guide})
+
+
+class NormativeFilingEventInline(admin.TabularInline):
+    model = NormativeFilingEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+N = NormativeFiling.Status
+
+FILING_STEPS = (
+    WorkflowStep(
+        "start_review",
+        _("Start legality review"),
+        N.IN_REVIEW,
+        "disclosure.review_normativefiling",
+        (),
+        lambda obj, by, data: normative_actions.normative_filing_start_review(
+            filing=obj, by=by, note=data["note"]
+        ),
+    ),
+    WorkflowStep(
+        "file",
+        _("File"),
+        N.FILED,
+        "disclosure.review_normativefiling",
+        ("filed_date",),
+        lambda obj, by, data: normative_actions.normative_filing_file(
+            filing=obj, by=by, note=data["note"], filed_date=data["filed_date"]
+        ),
+    ),
+    WorkflowStep(
+        "return",
+        _("Return for correction"),
+        N.RETURNED,
+        "disclosure.review_normativefiling",
+        (),
+        lambda obj, by, data: normative_actions.normative_filing_return(
+            filing=obj, by=by, note=data["note"]
+        ),
+        note_required=True,
+    ),
+    WorkflowStep(
+        "resubmit",
+        _("Resubmit"),
+        N.SUBMITTED,
+        "disclosure.add_normativefiling",
+        (),
+        lambda obj, by, data: normative_actions.normative_filing_submit(
+            entry=obj.entry, by=by, submitted_date=timezone.localdate(), note=data["note"]
+        ),
+    ),
+)
+
+
+@admin.register(NormativeFiling)
+class NormativeFilingAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
+    scope_field = "entry__publisher"
+    workflow_steps = FILING_STEPS
+    change_form_template = "disclosure/entity_admin_change_form.html"
+    list_display = [
+        "filing_no",
+        "entry",
+        "status",
+        "submitted_date",
+        "issue_date",
+        "repeal_date",
+        "reviewing_body",
+    ]
+    list_filter = ["status", "reviewing_body"]
+    search_fields = ["filing_no", "entry__title", "entry__document_no"]
+    list_select_related = ["entry", "reviewing_body"]
+    raw_id_fields = ["entry"]
+    inlines = [NormativeFilingEventInline]
+
+    def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+        readonly = ["status", "filed_date"]
+        if obj is not None:
+            readonly += ["entry", "filing_no", "submitted_date"]
+        return readonly
+
+    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+        if change:
+            # Dates and the reviewing body are record-keeping fields, not workflow moves.
+            super().save_model(request, obj, form, change)
+            return
+        created = normative_actions.normative_filing_submit(
+            entry=obj.entry,
+            by=request.user,
+            filing_no=obj.filing_no,
+            submitted_date=obj.submitted_date,
+            issue_date=obj.issue_date,
+        )
+        obj.pk, obj.status = created.pk, created.status
+        obj._state.adding = False

@@ -2,3 +2,15 @@
 
 app_name = "disclosure-api"
 urlpatterns: list = []
+
+# --- Entities and guides (entities engineer) ---
+from django.urls import path  # noqa: E402
+
+from disclosure.api import entities as entity_api  # noqa: E402
+
+urlpatterns += [
+    path("entities/", entity_api.EntityListView.as_view(), name="entity-list"),
+    path("entities/<int:pk>/", entity_api.EntityDetailView.as_view(), name="entity-detail"),
+    path("guides/", entity_api.GuideListView.as_view(), name="guide-list"),
+    path("guides/<int:pk>/", entity_api.GuideDetailView.as_view(), name="guide-detail"),
+]

@@ -1,0 +1,1 @@
+"""Public pages of the disclosure app, one module per part of the domain."""

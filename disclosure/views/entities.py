@@ -1,0 +1,68 @@
+"""Public pages for administrative entities: directory, entity page, guide, announcements.
+
+Only announced entities are public; any other entity, or a guide version that was never
+published, is a 404 (the selectors apply the visibility rule).
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from disclosure.models.entities import DisclosureGuide
+from disclosure.selectors.entities import (
+    entity_announcements_current,
+    entity_detail_queryset,
+    entity_public_queryset,
+    entity_tree,
+    guide_current,
+    guide_versions,
+)
+
+
+def entity_directory(request: HttpRequest) -> HttpResponse:
+    """The directory of announced entities, as a tree."""
+    return render(request, "disclosure/entity_directory.html", {"tree": entity_tree()})
+
+
+def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An entity's page: functions, contacts, current guide, enforcement lists."""
+    entity = get_object_or_404(entity_detail_queryset(), pk=pk)
+    return render(
+        request,
+        "disclosure/entity_detail.html",
+        {
+            "entity": entity,
+            "guide": guide_current(entity=entity),
+            "powers": entity.enforcement_powers.all(),
+            "officers": entity.active_officers,
+            "inspection_items": entity.random_inspection_items.all(),
+            "children": entity.public_children,
+        },
+    )
+
+
+def guide_detail(request: HttpRequest, pk: int, version: int | None = None) -> HttpResponse:
+    """An entity's disclosure guide (the current one, or a given version) and its history."""
+    entity = get_object_or_404(entity_public_queryset(), pk=pk)
+    versions = list(guide_versions(entity=entity).select_related("published_by"))
+    if version is None:
+        guide = next((g for g in versions if g.status == DisclosureGuide.Status.PUBLISHED), None)
+    else:
+        guide = next((g for g in versions if g.version == version), None)
+    if guide is None:
+        raise Http404
+    return render(
+        request,
+        "disclosure/guide_detail.html",
+        {"entity": entity, "guide": guide, "versions": versions},
+    )
+
+
+def announcement_list(request: HttpRequest) -> HttpResponse:
+    """The 公示 page: entities whose announcement period includes today."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "disclosure/announcement_list.html",
+        {"entities": entity_announcements_current(day=today), "today": today},
+    )
