@@ -36,9 +36,11 @@ lint:
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Locales are named explicitly: --all only finds locales that already exist.
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var --no-obsolete
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=build
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 bench: install
 	$(PY) bench/run_all.py

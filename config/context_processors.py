@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import Promise
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 LARGE_TEXT_COOKIE = "gongkai_large_text"
@@ -28,7 +28,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(
         slug="catalogue",
-        label=_("Government information"),
+        label=pgettext_lazy("site section", "Government information"),
         summary=_(
             "Browse and search the catalogue of government information by department, topic "
             "and year."
@@ -41,7 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         slug="services",
-        label=_("Services"),
+        label=pgettext_lazy("site section", "Services"),
         summary=_(
             "Service guides, committed time limits and fees of the administrative service centre."
         ),
@@ -53,7 +53,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         slug="institutions",
-        label=_("Public institutions"),
+        label=pgettext_lazy("site section", "Public institutions"),
         summary=_(
             "Fees, service commitments and supervision phones of schools, hospitals and clinics."
         ),
@@ -65,7 +65,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         slug="complaints",
-        label=_("Efficiency complaints"),
+        label=pgettext_lazy("site section", "Efficiency complaints"),
         summary=_(
             "Report delays, shirking or improper fees and follow your complaint by its number."
         ),
@@ -77,7 +77,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         slug="requests",
-        label=_("Information requests"),
+        label=pgettext_lazy("site section", "Information requests"),
         summary=_(
             "Apply for government information that has not been published; replies within 20 "
             "working days."
@@ -90,7 +90,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         slug="statistics",
-        label=_("Statistics"),
+        label=pgettext_lazy("site section", "Statistics"),
         summary=_(
             "Service figures, on-time completion rates and the annual report on open government "
             "information."
