@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -52,6 +53,7 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     readonly_fields = ["source", "updated_at"]
     fields = ["date", "kind", "name", "source_notice_url", "source", "updated_at"]
     list_per_page = 100
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("weekday"))
     def weekday(self, day: CalendarDay) -> str:
@@ -128,6 +130,7 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
     readonly_fields = ["source", "loaded_at"]
     fields = ["year", "complete", "notice_url", "source", "loaded_at"]
     list_per_page = 100
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return calendar_year_list()

@@ -106,6 +106,33 @@ def package_years() -> range:
     return range(min(years), max(years) + 1)
 
 
+def _record_creation(
+    historical_day_model: Any, day_model: Any, rows: list[Any], now: datetime.datetime
+) -> None:
+    """Write the "+" history rows for days created without the history signals (migration)."""
+    ids = dict(
+        day_model.objects.filter(date__in=[row.date for row in rows]).values_list("date", "pk")
+    )
+    historical_day_model.objects.bulk_create(
+        [
+            historical_day_model(
+                id=ids[row.date],
+                date=row.date,
+                kind=row.kind,
+                name=row.name,
+                source_notice_url=row.source_notice_url,
+                source=row.source,
+                updated_at=now,
+                history_date=now,
+                history_type="+",
+                history_change_reason=LOAD_CHANGE_REASON,
+            )
+            for row in rows
+        ],
+        batch_size=500,
+    )
+
+
 def calendar_rows_load(
     *,
     day_model: Any,
@@ -178,6 +205,8 @@ def calendar_rows_load(
             bulk_create(to_create)
         else:
             day_model.objects.bulk_create(to_create, batch_size=500)
+            if historical_day_model is not None:
+                _record_creation(historical_day_model, day_model, to_create, now)
     if to_update:
         fields = ["kind", "name", "source_notice_url", "updated_at"]
         for row in to_update:
