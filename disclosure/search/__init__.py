@@ -1,0 +1,155 @@
+"""Chinese full-text search over the catalogue: one API, a backend per database.
+
+- `catalogue_entry_search(queryset, q, order=...)` filters (and ranks) any CatalogueEntry
+  queryset; visibility stays the queryset's job (pass `CatalogueEntry.objects.published()`).
+- `search_index_update(ids)`, `search_index_remove(ids)`: call from the actions, in
+  `transaction.on_commit`, after an entry's text changes or it is deleted.
+- `search_index_rebuild()` / `manage.py rebuild_search_index`: after a bulk import or a change
+  of jieba's user dictionary (`disclosure/search/gov_terms.txt`).
+
+Backend by `connection.vendor`: PostgreSQL (jieba tokens in a GIN-indexed tsvector) or SQLite
+(the same tokens in FTS5). See docs/search.md for the design and the measured figures.
+"""
+
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Literal
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+
+from disclosure.search.documents import INDEXED_FIELDS, entry_tokens
+from disclosure.search.query import MAX_QUERY_LENGTH, ParsedQuery, SearchQueryError, parse_query
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "SearchQueryError",
+    "catalogue_entry_search",
+    "search_index_rebuild",
+    "search_index_remove",
+    "search_index_update",
+]
+
+# Fields an exact (quoted) phrase is looked for in.
+_PHRASE_FIELDS = ("title", "document_no", "keywords", "summary", "body")
+
+
+def _backend() -> ModuleType:
+    if connection.vendor == "postgresql":
+        from disclosure.search import postgres
+
+        return postgres
+    from disclosure.search import sqlite
+
+    return sqlite
+
+
+def _entry_model():
+    from disclosure.models import CatalogueEntry
+
+    return CatalogueEntry
+
+
+def catalogue_entry_search(
+    queryset: QuerySet, q: str | None, *, order: Literal["relevance", "none"] = "relevance"
+) -> QuerySet:
+    """Filter a CatalogueEntry queryset to the entries that match the search text `q`.
+
+    Every term of the query must occur (AND) in the title, document number, keywords,
+    summary or body. Quoted phrases ("营商环境") must also occur exactly (icontains on the
+    fields, applied only to the index's hits). Blank `q`: the queryset unchanged. Text with
+    nothing searchable (only punctuation): no entries, rather than a scan of every body.
+    `order="relevance"` orders by rank (title before summary before body), then newest first,
+    and annotates `search_rank`; `order="none"` leaves the ordering to the caller.
+
+    Adds no query of its own: the match is a sub-select inside the caller's query, so a search
+    page costs the same number of queries with one hit or a thousand.
+
+    Raises SearchQueryError (a ValueError with a translated message) for text over
+    MAX_QUERY_LENGTH characters: the page shows it with status 400.
+    """
+    parsed: ParsedQuery | None = parse_query(q)
+    if parsed is None:
+        return queryset
+    if not parsed.terms:
+        return queryset.none()
+    backend = _backend()
+    queryset = queryset.filter(backend.match_expression(parsed.terms))
+    for phrase in parsed.phrases:
+        condition = Q()
+        for field in _PHRASE_FIELDS:
+            condition |= Q(**{f"{field}__icontains": phrase})
+        queryset = queryset.filter(condition)
+    if order == "relevance":
+        queryset = queryset.annotate(search_rank=backend.rank_expression(parsed.terms)).order_by(
+            "-search_rank", "-published_date", "-id"
+        )
+    elif order != "none":
+        raise ValueError(f"unknown search order {order!r}")
+    return queryset
+
+
+def _index_batch(entry_ids: list[int]) -> int:
+    """Tokenise and write the entries with these ids; drop index rows of missing ones."""
+    rows = list(
+        _entry_model().objects.filter(pk__in=entry_ids).order_by().values_list(*INDEXED_FIELDS)
+    )
+    documents = entry_tokens(rows)
+    backend = _backend()
+    with transaction.atomic():
+        backend.write(documents)
+        missing = set(entry_ids) - {document.entry_id for document in documents}
+        if missing:
+            backend.remove(sorted(missing))
+    return len(documents)
+
+
+def search_index_update(entry_ids: Iterable[int], *, batch_size: int = 500) -> None:
+    """(Re)index these entries, whatever their status, replacing their old words.
+
+    Call it in `transaction.on_commit` after an entry's title, document number, keywords,
+    summary or body change (publication included). Ids of entries that no longer exist are
+    removed from the index.
+    """
+    ids = sorted({int(entry_id) for entry_id in entry_ids})
+    for start in range(0, len(ids), batch_size):
+        _index_batch(ids[start : start + batch_size])
+
+
+def search_index_remove(entry_ids: Iterable[int]) -> None:
+    """Remove these entries from the index (e.g. before deleting them)."""
+    ids = sorted({int(entry_id) for entry_id in entry_ids})
+    if ids:
+        _backend().remove(ids)
+
+
+def search_index_rebuild(
+    *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Re-index every entry in batches, then drop index rows of deleted entries.
+
+    Batches are read in primary-key order (keyset, no OFFSET) and written with one statement
+    each (PostgreSQL: INSERT … ON CONFLICT with VALUES; SQLite: executemany), each batch in its
+    own transaction so that search keeps working while it runs. Returns the entries indexed;
+    `progress(done, total)` is called after every batch.
+    """
+    model = _entry_model()
+    total = model.objects.count()
+    done = 0
+    last_id = 0
+    while True:
+        ids = list(
+            model.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        done += _index_batch(ids)
+        last_id = ids[-1]
+        if progress is not None:
+            progress(done, total)
+    backend = _backend()
+    backend.remove_orphans(model._meta.db_table)
+    backend.finish_rebuild()
+    return done
