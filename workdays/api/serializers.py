@@ -3,6 +3,8 @@
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workdays.calendar import SPAN_FIRST, SPAN_LAST, Pause
@@ -11,6 +13,7 @@ from workdays.models import CalendarDay
 MAX_DAYS = 1000
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PauseField(serializers.Field):
     """A pause written as FIRST/LAST, two ISO dates, e.g. 2025-10-20/2025-10-24."""
 
