@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import views
+from disclosure.sitemaps import sitemap_view
 
 api_patterns = [
     path("", views.api_root, name="api-root"),
@@ -17,6 +18,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("large-text/", views.large_text, name="large-text"),
     path("admin/", admin.site.urls),

@@ -19,3 +19,32 @@ urlpatterns += [
     ),
     path("announcements/", entity_views.announcement_list, name="announcement-list"),
 ]
+
+# --- Catalogue (catalogue engineer) ---
+from disclosure import feeds as catalogue_feeds  # noqa: E402
+from disclosure.views import catalogue as catalogue_views  # noqa: E402
+
+urlpatterns += [
+    path("catalogue/", catalogue_views.catalogue_list, name="catalogue-list"),
+    path(
+        "catalogue/entries/<int:pk>/",
+        catalogue_views.catalogue_entry_detail,
+        name="catalogue-entry",
+    ),
+    path(
+        "catalogue/index/<path:index_no>/",
+        catalogue_views.catalogue_entry_by_index_no,
+        name="catalogue-index-no",
+    ),
+    path("catalogue/feed/", catalogue_feeds.CatalogueFeed(), name="catalogue-feed"),
+    path(
+        "catalogue/feed/entities/<int:pk>/",
+        catalogue_feeds.EntityCatalogueFeed(),
+        name="catalogue-feed-entity",
+    ),
+    path(
+        "catalogue/feed/topics/<slug:code>/",
+        catalogue_feeds.TopicCatalogueFeed(),
+        name="catalogue-feed-topic",
+    ),
+]

@@ -23,6 +23,7 @@ from django.db.models.functions import ExtractYear
 
 from disclosure.models.catalogue import CatalogueAttachment, CatalogueEntry, Topic
 from disclosure.models.entities import AdministrativeEntity
+from disclosure.search import catalogue_entry_search
 
 COUNT_CAP = 10_000
 PAGE_SIZE = 20
@@ -64,17 +65,14 @@ def _with_list_relations(queryset: QuerySet[CatalogueEntry]) -> QuerySet[Catalog
     return queryset.select_related("publisher", "topic", "topic__parent")
 
 
-def catalogue_entry_search(queryset: QuerySet[CatalogueEntry], q: str) -> QuerySet[CatalogueEntry]:
-    """Full-text search over the entries (disclosure.search); raises its SearchQueryError."""
-    from disclosure.search import catalogue_entry_search as search
-
-    return search(queryset, q)
-
-
 def catalogue_entry_filter(
-    queryset: QuerySet[CatalogueEntry], filters: CatalogueFilters
+    queryset: QuerySet[CatalogueEntry], filters: CatalogueFilters, *, rank: bool = False
 ) -> QuerySet[CatalogueEntry]:
-    """Apply the facets, date range and search to a queryset of entries (no ordering)."""
+    """Apply the facets, date range and search to a queryset of entries.
+
+    The search (disclosure.search) raises `SearchQueryError` for a query it refuses; with
+    `rank` it orders by relevance, otherwise it leaves the order alone.
+    """
     if filters.publisher:
         queryset = queryset.filter(
             Q(publisher_id=filters.publisher) | Q(co_publishers__id=filters.publisher)
@@ -98,7 +96,9 @@ def catalogue_entry_filter(
     if filters.published_before:
         queryset = queryset.filter(published_date__lte=filters.published_before)
     if filters.q:
-        queryset = catalogue_entry_search(queryset, filters.q)
+        queryset = catalogue_entry_search(
+            queryset, filters.q, order="relevance" if rank else "none"
+        )
     return queryset
 
 
@@ -109,11 +109,10 @@ def catalogue_entry_list(*, filters: CatalogueFilters | None = None) -> QuerySet
     searching (the default then: the order the search returns).
     """
     filters = filters or CatalogueFilters()
-    queryset = catalogue_entry_filter(catalogue_public_queryset(), filters)
     sort = filters.sort or ("relevance" if filters.q else "date")
-    if sort == "relevance" and filters.q:
-        pass  # keep the search's own order
-    else:
+    ranked = sort == "relevance" and bool(filters.q)
+    queryset = catalogue_entry_filter(catalogue_public_queryset(), filters, rank=ranked)
+    if not ranked:
         queryset = queryset.order_by(*SORTS.get(sort, SORTS["date"]))
     return _with_list_relations(queryset)
 
