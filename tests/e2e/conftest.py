@@ -48,10 +48,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def chromium_browser() -> Iterator:
     """Launch headless Chromium once for the whole session."""
     if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}: browser tests skipped"
         if os.environ.get("GONGKAI_E2E_REQUIRED") == "1":
-            pytest.fail(f"{message} (but GONGKAI_E2E_REQUIRED=1, so this is a failure)")
-        pytest.skip(message)
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}, and GONGKAI_E2E_REQUIRED=1: "
+                "browser tests are required here (apt-get install -y chromium)"
+            )
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

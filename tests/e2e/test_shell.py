@@ -16,7 +16,17 @@ SECTIONS_EN = [
     "Information requests",
     "Statistics",
 ]
-PAGES = {"home": "/", "home-en": "/en/", "404": "/no-such-page/", "pending": "/services/"}
+PAGES = {"home": "/", "home-en": "/en/", "404": "/no-such-page/", "pending": None}
+SECTION_PATHS = ["/statistics/", "/requests/", "/complaints/", "/institutions/", "/services/"]
+
+
+def pending_path(page, site_url) -> str:
+    """A section that still shows the "being built" page; skip once every section is built."""
+    for path in SECTION_PATHS:
+        page.goto(site_url(path))
+        if page.locator(".status-note").count():
+            return path
+    pytest.skip("every section has its real pages: no placeholder left to check")
 
 
 def nav_labels(page) -> list[str]:
@@ -52,7 +62,8 @@ def test_switch_keeps_the_section_page(page, site_url):
     page.get_by_role("button", name="English").click()
 
     page.wait_for_url(site_url("/en/complaints/"))
-    assert page.locator("h1").inner_text() == "Efficiency complaints"
+    current = page.locator("nav.site-nav a[aria-current]").inner_text().strip()
+    assert current == "Efficiency complaints"
 
 
 def test_large_text_mode_enlarges_the_text_and_can_be_switched_off(page, site_url, screenshot):
@@ -93,8 +104,9 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, site_url)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_pages_have_no_serious_accessibility_violations(page, site_url, screenshot, name):
     # Screenshots at both widths for review; axe once, at desktop width.
+    path = PAGES[name] or pending_path(page, site_url)
     page.set_viewport_size(VIEWPORTS["mobile"])
-    page.goto(site_url(PAGES[name]))
+    page.goto(site_url(path))
     screenshot(f"{name}-mobile")
     page.set_viewport_size(VIEWPORTS["desktop"])
     screenshot(f"{name}-desktop")
@@ -111,4 +123,4 @@ def test_pages_have_no_serious_accessibility_violations(page, site_url, screensh
         + "\n".join(f"    {node['target']}" for node in violation["nodes"])
         for violation in serious
     )
-    assert not serious, f"axe found serious violations on {PAGES[name]}:\n{report}"
+    assert not serious, f"axe found serious violations on {path}:\n{report}"
