@@ -14,3 +14,16 @@ urlpatterns += [
     path("guides/", entity_api.GuideListView.as_view(), name="guide-list"),
     path("guides/<int:pk>/", entity_api.GuideDetailView.as_view(), name="guide-detail"),
 ]
+
+# --- Catalogue (catalogue engineer) ---
+from disclosure.api import catalogue as catalogue_api  # noqa: E402
+
+urlpatterns += [
+    path("entries/", catalogue_api.CatalogueEntryListView.as_view(), name="entry-list"),
+    path(
+        "entries/<int:pk>/",
+        catalogue_api.CatalogueEntryDetailView.as_view(),
+        name="entry-detail",
+    ),
+    path("topics/", catalogue_api.TopicListView.as_view(), name="topic-list"),
+]
