@@ -274,3 +274,53 @@ def _empty_inlines() -> dict[str, str]:
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     return data
+
+
+def test_demo_entities_load_idempotently_with_valid_codes() -> None:
+    import io
+
+    from disclosure.demo import entities as demo
+    from disclosure.models.entities import (
+        DisclosureGuide,
+        EnforcementOfficer,
+        EnforcementPower,
+        RandomInspectionItem,
+    )
+
+    def counts() -> tuple[int, ...]:
+        return (
+            AdministrativeEntity.objects.count(),
+            AdministrativeEntity.history.count(),
+            AdministrativeEntityEvent.objects.count(),
+            DisclosureGuide.objects.count(),
+            EnforcementPower.objects.count(),
+            EnforcementOfficer.objects.count(),
+            RandomInspectionItem.objects.count(),
+        )
+
+    # when the demo runs twice
+    demo.load(out=io.StringIO())
+    first = counts()
+    demo.load(out=io.StringIO())
+    # then the second run adds nothing
+    assert counts() == first
+    for entity in AdministrativeEntity.objects.all():
+        entity.full_clean()  # valid credit codes among others
+    root = AdministrativeEntity.objects.get(name="西岗区人民政府")
+    assert root.parent is None
+    assert AdministrativeEntity.objects.get(short_name="国有资产管理办公室").parent.name == (
+        "西岗区财政局"
+    )
+    supervision = AdministrativeEntity.objects.get(name="西岗区卫生监督所")
+    assert supervision.kind == AdministrativeEntity.Kind.AUTHORISED_ORGANISATION
+    assert AdministrativeEntity.objects.filter(status=S.SUBMITTED).count() == 1
+    announced = AdministrativeEntity.objects.announced()
+    assert announced.count() == len(demo.ENTITIES) - 1
+    assert DisclosureGuide.objects.current().count() == announced.count()
+    for name in ("西岗区卫生局", "西岗区教育局"):
+        entity = AdministrativeEntity.objects.get(name=name)
+        assert entity.enforcement_powers.exists()
+        assert entity.enforcement_officers.exists()
+        assert entity.random_inspection_items.exists()
+    # the workflow left its trail: four events per announced entity
+    assert AdministrativeEntityEvent.objects.filter(entity=root).count() == 4

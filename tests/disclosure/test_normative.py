@@ -13,7 +13,7 @@ from disclosure.actions.normative import (
     normative_filing_submit,
 )
 from disclosure.exceptions import NotANormativeDocument, TransitionNotAllowed
-from disclosure.models import CatalogueEntry
+from disclosure.models import AdministrativeEntity, CatalogueEntry
 from disclosure.models.normative import (
     NORMATIVE_FILING_TRANSITIONS,
     NormativeFiling,
@@ -197,3 +197,26 @@ def test_counts_for_the_annual_report_reconcile_across_years(official) -> None:
 
 def test_counts_are_zero_without_filings() -> None:
     assert normative_document_counts(2006) == {"issued": 0, "repealed": 0, "in_force": 0}
+
+
+def test_demo_files_the_seeds_ten_normative_documents() -> None:
+    import io
+
+    from disclosure.demo import entities as demo
+
+    demo.load(out=io.StringIO())
+    for seed in demo.NORMATIVE_DOCUMENTS:
+        _entry(
+            title=seed.title,
+            document_no=seed.document_no,
+            publisher=AdministrativeEntity.objects.get(name=seed.publisher),
+            formed_date=seed.issued,
+        )
+    out = io.StringIO()
+    demo.load_normative_filings(out)
+    demo.load_normative_filings(io.StringIO())  # idempotent
+    assert NormativeFiling.objects.filter(status=F.FILED).count() == 10
+    assert NormativeFilingEvent.objects.filter(to_status=F.RETURNED).count() == 1
+    assert normative_document_counts(2006) == {"issued": 10, "repealed": 0, "in_force": 10}
+    assert NormativeFiling.objects.filter(entry__title="关于统一规范性文件备案格式的通知").exists()
+    assert "10 filed" in out.getvalue()
