@@ -59,8 +59,9 @@ def catalogue_entry_search(
     summary or body. Quoted phrases ("营商环境") must also occur exactly (icontains on the
     fields, applied only to the index's hits). Blank `q`: the queryset unchanged. Text with
     nothing searchable (only punctuation): no entries, rather than a scan of every body.
-    `order="relevance"` orders by rank (title before summary before body), then newest first,
-    and annotates `search_rank`; `order="none"` leaves the ordering to the caller.
+    `order="relevance"` puts entries whose title fields (title, document number, keywords)
+    hold every term first, then newest first (issue 9's ranking), and annotates
+    `search_rank` (1 or 0); `order="none"` leaves the ordering to the caller.
 
     Adds no query of its own: the match is a sub-select inside the caller's query, so a search
     page costs the same number of queries with one hit or a thousand.

@@ -1,7 +1,7 @@
-"""SQLite backend: an FTS5 table over the same tokens, ranked by bm25.
+"""SQLite backend: an FTS5 table over the same tokens, title matches ranked first.
 
 `disclosure_catalogue_fts(title, summary, body)` with `tokenize='unicode61'`, rowid = entry
-id, created by migration 0004 on SQLite only. Each token of `disclosure.search.tokens` is one
+id, created by migration 0005 on SQLite only. Each token of `disclosure.search.tokens` is one
 unicode61 token (letters and digits only), so MATCH sees exactly the lexemes PostgreSQL does.
 Not contentless: SQLite 3.40 cannot delete from a contentless table by rowid
 (`contentless_delete` needs 3.43), and re-indexing an edited entry must drop its old words.
@@ -11,7 +11,7 @@ The experiment measured this design at 0.1-4 ms per count at a million entries.
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField
+from django.db.models import BooleanField, IntegerField
 
 from disclosure.search.documents import EntryTokens
 from disclosure.search.expressions import EntrySql
@@ -38,13 +38,17 @@ def match_expression(terms: Sequence[QueryTerm]) -> EntrySql:
 
 
 def rank_expression(terms: Sequence[QueryTerm]) -> EntrySql:
-    """Minus bm25 (lower is better there), weights 10/4/1 for title fields, summary, body."""
+    """1 if every term is in the title column (title, document number, keywords), else 0.
+
+    The same tiers as PostgreSQL (title matches first, then newest). Not bm25: bm25 in a
+    correlated subquery re-reads every term's doclist for each hit (300 ms for 1,800 hits in
+    our bench); an uncorrelated IN is evaluated once.
+    """
     return EntrySql(
-        "COALESCE((SELECT -bm25(disclosure_catalogue_fts, 10.0, 4.0, 1.0)"
-        " FROM disclosure_catalogue_fts WHERE disclosure_catalogue_fts MATCH %s"
-        " AND rowid = {pk}), 0)",
-        [match_literal(terms)],
-        output_field=FloatField(),
+        "CASE WHEN {pk} IN (SELECT rowid FROM disclosure_catalogue_fts"
+        " WHERE disclosure_catalogue_fts MATCH %s) THEN 1 ELSE 0 END",
+        [f"title : ({match_literal(terms)})"],
+        output_field=IntegerField(),
     )
 
 

@@ -14,11 +14,11 @@ for every field, plus bigrams for the short fields only (title, document number,
 so any 2-character string of a title matches.
 """
 
+import functools
 import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,50 +112,65 @@ def _document_number_tokens(match: re.Match[str], *, all_prefixes: bool) -> list
     return [f"{prefix[start:]}{number}" for start in range(len(prefix) + 1)]
 
 
-def _cjk_run_tokens(run: str, *, search_mode: bool, bigrams: bool) -> Iterator[str]:
-    """Tokens of a run of Chinese characters.
+def _cjk_tokens(runs: list[str], *, search_mode: bool, bigrams: bool) -> list[str]:
+    """Tokens of runs of Chinese characters (one jieba call for all of them: it is faster).
 
     Precise cut (HMM off: unknown words stay single characters, predictably on both sides),
     then, in search mode, every dictionary word inside a longer word (jieba's `cut_for_search`
-    adds only the 2- and 3-character ones). A stretch of single characters,
-    i.e. no dictionary word, becomes its bigrams on both the index and the query side, so the
-    same string matches itself. With `bigrams`, every bigram of the run is added too.
+    adds only the 2- and 3-character ones). A stretch of single characters, i.e. no dictionary
+    word, becomes its bigrams on both the index and the query side, so the same string matches
+    itself. With `bigrams`, every bigram of every run is added too.
     """
-    tokenizer = jieba_tokenizer()
-    freq = tokenizer.FREQ
+    if not runs:
+        return []
+    tokens: list[str] = []
     singles: list[str] = []
-    for word in tokenizer.cut(run, HMM=False):
+    for word in jieba_tokenizer().cut("\n".join(runs), HMM=False):
         if len(word) == 1:
-            singles.append(word)
+            if word == "\n":  # the end of a run
+                tokens.extend(_singles_tokens(singles))
+                singles = []
+            else:
+                singles.append(word)
             continue
-        yield from _singles_tokens(singles)
+        tokens.extend(_singles_tokens(singles))
         singles = []
-        if search_mode:
-            # Every dictionary word inside the word, of any length: jieba's cut_for_search
-            # stops at 3 characters, so 优化营商环境 (a user-dictionary word) would hide 营商环境.
-            for size in range(2, len(word)):
-                for start in range(len(word) - size + 1):
-                    part = word[start : start + size]
-                    if freq.get(part):
-                        yield part
-        yield word
-    yield from _singles_tokens(singles)
-    if bigrams and len(run) > 2:
-        for start in range(len(run) - 1):
-            yield run[start : start + 2]
+        if search_mode and len(word) > 2:
+            tokens.extend(_subwords(word))
+        tokens.append(word)
+    tokens.extend(_singles_tokens(singles))
+    if bigrams:
+        for run in runs:
+            if len(run) > 2:
+                tokens.extend(run[start : start + 2] for start in range(len(run) - 1))
+    return tokens
 
 
-def _singles_tokens(singles: list[str]) -> Iterator[str]:
-    if len(singles) == 1:
-        yield singles[0]
-    elif singles:
-        joined = "".join(singles)
-        for start in range(len(joined) - 1):
-            yield joined[start : start + 2]
+@functools.lru_cache(maxsize=65536)
+def _subwords(word: str) -> tuple[str, ...]:
+    """Every dictionary word inside `word`, of any length.
+
+    jieba's cut_for_search stops at 3 characters, so 优化营商环境 (a user-dictionary word)
+    would hide 营商环境.
+    """
+    freq = jieba_tokenizer().FREQ
+    return tuple(
+        word[start : start + size]
+        for size in range(2, len(word))
+        for start in range(len(word) - size + 1)
+        if freq.get(word[start : start + size])
+    )
+
+
+def _singles_tokens(singles: list[str]) -> list[str]:
+    if len(singles) <= 1:
+        return singles
+    joined = "".join(singles)
+    return [joined[start : start + 2] for start in range(len(joined) - 1)]
 
 
 def index_tokens(text: str, *, bigrams: bool = False) -> list[str]:
-    """Tokens of one field for the index, in text order; duplicates kept (for positions).
+    """Tokens of one field for the index: Chinese first, then other words; duplicates kept.
 
     `bigrams` adds every CJK character bigram (for short fields: title, document number,
     keywords), so that any 2-character substring of a title is found.
@@ -164,11 +179,15 @@ def index_tokens(text: str, *, bigrams: bool = False) -> list[str]:
     tokens: list[str] = []
     for match in _DOCUMENT_NO.finditer(text):
         tokens.extend(_document_number_tokens(match, all_prefixes=True))
+    runs: list[str] = []
+    words: list[str] = []
     for match in _RUN.finditer(text):
         if match["cjk"]:
-            tokens.extend(_cjk_run_tokens(match["cjk"], search_mode=True, bigrams=bigrams))
+            runs.append(match["cjk"])
         elif len(match["word"]) <= MAX_TOKEN_LENGTH:
-            tokens.append(match["word"])
+            words.append(match["word"])
+    tokens.extend(_cjk_tokens(runs, search_mode=True, bigrams=bigrams))
+    tokens.extend(words)
     return tokens
 
 
@@ -195,7 +214,7 @@ def query_terms(text: str) -> list[QueryTerm]:
     rest = _DOCUMENT_NO.sub(" ", text)
     for match in _RUN.finditer(rest):
         if match["cjk"]:
-            for token in _cjk_run_tokens(match["cjk"], search_mode=False, bigrams=False):
+            for token in _cjk_tokens([match["cjk"]], search_mode=False, bigrams=False):
                 prefix = len(token) == 1 and bool(_CJK_CHAR.match(token))
                 terms.append(QueryTerm(token, prefix=prefix))
         elif len(match["word"]) <= MAX_TOKEN_LENGTH:
