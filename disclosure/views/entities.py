@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from disclosure.models.entities import DisclosureGuide
+from disclosure.selectors.catalogue import catalogue_entries_of_publisher
 from disclosure.selectors.entities import (
     entity_announcements_current,
     entity_detail_queryset,
@@ -25,7 +26,7 @@ def entity_directory(request: HttpRequest) -> HttpResponse:
 
 
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An entity's page: functions, contacts, current guide, enforcement lists."""
+    """An entity's page: functions, contacts, current guide, enforcement lists, latest entries."""
     entity = get_object_or_404(entity_detail_queryset(), pk=pk)
     return render(
         request,
@@ -37,6 +38,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "officers": entity.active_officers,
             "inspection_items": entity.random_inspection_items.all(),
             "children": entity.public_children,
+            "entries": catalogue_entries_of_publisher(publisher=entity),
         },
     )
 

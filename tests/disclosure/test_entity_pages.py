@@ -180,3 +180,25 @@ def test_announcement_query_count_does_not_grow(client) -> None:
     first = _queries(client, "/announcements/")
     AdministrativeEntityFactory.create_batch(19, parent=root)
     assert _queries(client, "/announcements/") == first
+
+
+def test_entity_page_lists_its_published_entries_only(client) -> None:
+    from tests.factories.disclosure import CatalogueEntryFactory, publish_entry
+
+    entity = AdministrativeEntityFactory()
+    publish_entry(CatalogueEntryFactory(publisher=entity, title="已发布的通知"))
+    CatalogueEntryFactory(publisher=entity, title="尚在起草的通知")
+    page = client.get(f"/entities/{entity.pk}/").content.decode()
+    assert "已发布的通知" in page
+    assert "尚在起草的通知" not in page
+
+
+def test_entity_page_query_count_does_not_grow_with_entries(client) -> None:
+    from tests.factories.disclosure import CatalogueEntryFactory, publish_entry
+
+    entity = AdministrativeEntityFactory()
+    publish_entry(CatalogueEntryFactory(publisher=entity))
+    first = _queries(client, f"/entities/{entity.pk}/")
+    for _ in range(19):
+        publish_entry(CatalogueEntryFactory(publisher=entity))
+    assert _queries(client, f"/entities/{entity.pk}/") == first
