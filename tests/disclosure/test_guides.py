@@ -115,3 +115,50 @@ def test_sanitize_keeps_document_structure() -> None:
         "<ul><li>一</li></ul><ol><li>二</li></ol>"
     )
     assert sanitize_html(html) == html
+
+
+def test_admin_adds_a_draft_through_the_action_and_publishes(client) -> None:
+    # given a superuser in the admin
+    admin_user = UserFactory(is_superuser=True)
+    client.force_login(admin_user)
+    entity = AdministrativeEntityFactory()
+    DisclosureGuideFactory(entity=entity, version=1)
+    # when they add a guide with unsafe markup
+    response = client.post(
+        "/admin/disclosure/disclosureguide/add/",
+        {"entity": entity.pk, "body": "<p>新版</p><script>alert(1)</script>"},
+    )
+    assert response.status_code == 302
+    # then it is numbered after the last version and sanitised
+    draft = DisclosureGuide.objects.get(entity=entity, status=G.DRAFT)
+    assert draft.version == 2
+    assert draft.body == "<p>新版</p>"
+    # and the admin action publishes it, superseding version 1
+    client.post(
+        "/admin/disclosure/disclosureguide/",
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.status == G.PUBLISHED
+    assert DisclosureGuide.objects.get(entity=entity, version=1).status == G.SUPERSEDED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_drafts_get_distinct_versions() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    editor = UserFactory(perms=EDITOR_PERMS)
+    entity = AdministrativeEntityFactory()
+
+    def draft(number: int) -> int:
+        try:
+            return guide_draft_create(entity=entity, by=editor, body=f"<p>{number}</p>").version
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        versions = sorted(pool.map(draft, range(8)))
+    assert versions == list(range(1, 9))

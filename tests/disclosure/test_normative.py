@@ -220,3 +220,32 @@ def test_demo_files_the_seeds_ten_normative_documents() -> None:
     assert normative_document_counts(2006) == {"issued": 10, "repealed": 0, "in_force": 10}
     assert NormativeFiling.objects.filter(entry__title="关于统一规范性文件备案格式的通知").exists()
     assert "10 filed" in out.getvalue()
+
+
+def test_admin_filing_add_and_workflow_buttons(client) -> None:
+    admin_user = UserFactory(is_superuser=True)
+    client.force_login(admin_user)
+    entry = _entry()
+    response = client.post(
+        "/admin/disclosure/normativefiling/add/",
+        {
+            "entry": entry.pk,
+            "filing_no": "西法备〔2006〕99号",
+            "submitted_date": "2006-03-01",
+            "issue_date": "2006-02-20",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    filing = NormativeFiling.objects.get(entry=entry)
+    assert filing.status == F.SUBMITTED
+    assert filing.events.get().to_status == F.SUBMITTED
+    base = f"/admin/disclosure/normativefiling/{filing.pk}/workflow"
+    assert client.post(f"{base}/start_review/", {"note": ""}).status_code == 302
+    # returning without a reason is refused by the form
+    assert client.post(f"{base}/return/", {"note": ""}).status_code == 200
+    assert client.post(f"{base}/file/", {"note": "", "filed_date": "2006-03-10"}).status_code == 302
+    filing.refresh_from_db()
+    assert filing.status == F.FILED
+    assert filing.filed_date == datetime.date(2006, 3, 10)
