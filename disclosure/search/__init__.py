@@ -152,5 +152,5 @@ def search_index_rebuild(
             progress(done, total)
     backend = _backend()
     backend.remove_orphans(model._meta.db_table)
-    backend.finish_rebuild()
+    backend.finish_rebuild(model._meta.db_table)
     return done

@@ -117,7 +117,7 @@ def remove_orphans(entry_table: str) -> int:
         return cursor.rowcount
 
 
-def finish_rebuild() -> None:
+def finish_rebuild(entry_table: str) -> None:
     """Refresh the planner's statistics after a bulk load."""
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {TABLE}")

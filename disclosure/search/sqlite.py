@@ -89,7 +89,13 @@ def remove_orphans(entry_table: str) -> int:
         return cursor.rowcount
 
 
-def finish_rebuild() -> None:
-    """Merge the FTS5 index segments after a bulk load."""
+def finish_rebuild(entry_table: str) -> None:
+    """Merge the FTS5 segments, and ANALYZE the entry table after a bulk load.
+
+    Without statistics SQLite's planner walks the (status, published_date) index and tests
+    each row against the match list, the same trap as PostgreSQL's (7 ms for an absent word at
+    2,000 entries, growing with the table); with them it reads the matches by rowid (2 ms).
+    """
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")  # noqa: S608
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(entry_table)}")
