@@ -1,5 +1,6 @@
 """Errors the disclosure app's actions raise; their messages are shown to officials."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,7 +31,7 @@ class NotANormativeDocument(ValueError):
         super().__init__(_("Only a catalogue entry of genre “normative document” can be filed."))
 
 
-class CatalogueEntryNotDraft(Exception):
+class CatalogueEntryNotDraft(ValueError):
     """A change that only a draft catalogue entry accepts (its fields, its attachments)."""
 
     def __init__(self, *, status_label: object) -> None:
@@ -40,7 +41,7 @@ class CatalogueEntryNotDraft(Exception):
         )
 
 
-class CatalogueSelfReview(Exception):
+class CatalogueSelfReview(PermissionDenied):
     """The confidentiality review (保密审查) of an entry attempted by its own author."""
 
     def __init__(self) -> None:

@@ -278,6 +278,10 @@ class CatalogueEntry(models.Model):
     def is_withdrawn(self) -> bool:
         return self.status == self.Status.WITHDRAWN
 
+    def can_move_to(self, status: str) -> bool:
+        """Whether the workflow allows a move from the current status to `status`."""
+        return status in TRANSITIONS.get(self.status, frozenset())
+
 
 # The catalogue entry's workflow: from-status -> the statuses it may move to. One action per
 # arrow in disclosure/actions/catalogue.py; anything else is refused.

@@ -293,3 +293,131 @@ def test_search_index_hooks_run_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         catalogue_entry_withdraw(entry=entry, by=reviewer, reason="撤回")
     assert calls == [("u", [entry.pk]), ("r", [entry.pk])]
+
+
+# --- the admin: drafts through the actions, workflow buttons and bulk actions -------------------
+
+
+@pytest.fixture
+def admin_author(django_user_model):
+    return django_user_model.objects.create_superuser("catalogue-admin-author", password="x")
+
+
+@pytest.fixture
+def admin_reviewer(django_user_model):
+    return django_user_model.objects.create_superuser("catalogue-admin-reviewer", password="x")
+
+
+def _admin_form(publisher, topic, **extra) -> dict:
+    data = {
+        "title": "关于推行行政执法责任制的实施意见",
+        "publisher": publisher.pk,
+        "document_no": "西政发〔2006〕5号",
+        "formed_date": "2006-06-01",
+        "topic": topic.pk,
+        "genre": "opinion",
+        "keywords": "执法",
+        "audience": "",
+        "summary": "推行行政执法责任制",
+        "body": "<p>正文</p><script>x</script>",
+        "disclosure_mode": "proactive",
+        "exemption_reason": "",
+        "scope": "public",
+        "validity": "in_force",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    data.update(extra)
+    return data
+
+
+def test_admin_creates_a_draft_through_the_action(client, admin_author):
+    from tests.factories.disclosure import TopicFactory
+
+    publisher, topic = AdministrativeEntityFactory(), TopicFactory()
+    client.force_login(admin_author)
+    response = client.post("/admin/disclosure/catalogueentry/add/", _admin_form(publisher, topic))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = CatalogueEntry.objects.get()
+    assert entry.status == Status.DRAFT and entry.author == admin_author
+    assert "script" not in entry.body
+    assert entry.publication_due is not None
+    assert entry.events.count() == 1
+
+
+def test_admin_attachment_of_wrong_type_is_a_field_error(client, admin_author, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosure.models import CatalogueAttachment
+    from tests.factories.disclosure import TopicFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    publisher, topic = AdministrativeEntityFactory(), TopicFactory()
+    client.force_login(admin_author)
+    data = _admin_form(
+        publisher,
+        topic,
+        **{
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-0-title": "伪装的PDF",
+            "attachments-0-file": SimpleUploadedFile("a.pdf", b"MZ not a pdf"),
+            "attachments-0-sort_order": "0",
+        },
+    )
+    response = client.post("/admin/disclosure/catalogueentry/add/", data)
+    assert response.status_code == 200
+    assert "This file type is not accepted" in response.content.decode()
+    assert not CatalogueEntry.objects.exists()
+    assert not CatalogueAttachment.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_admin_bulk_publish_refuses_own_entries_with_a_message(
+    client, admin_author, admin_reviewer
+):
+    own = CatalogueEntryFactory(author=admin_author)
+    other = CatalogueEntryFactory(author=admin_author)
+    client.force_login(admin_author)
+    client.post(
+        "/admin/disclosure/catalogueentry/",
+        {"action": "submit_selected", "_selected_action": [own.pk, other.pk]},
+    )
+    response = client.post(
+        "/admin/disclosure/catalogueentry/",
+        {"action": "publish_selected", "_selected_action": [own.pk]},
+        follow=True,
+    )
+    assert "someone other than the author" in response.content.decode()
+    own.refresh_from_db()
+    assert own.status == Status.IN_REVIEW
+
+    client.force_login(admin_reviewer)
+    client.post(
+        "/admin/disclosure/catalogueentry/",
+        {"action": "publish_selected", "_selected_action": [own.pk, other.pk]},
+    )
+    assert set(CatalogueEntry.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+
+
+def test_admin_withdraw_button_needs_a_reason(client, admin_reviewer):
+    entry = publish_entry(CatalogueEntryFactory(), reviewer=catalogue_reviewer())
+    client.force_login(admin_reviewer)
+    url = f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/withdraw/"
+    assert client.post(url, {"note": ""}).status_code == 200
+    response = client.post(url, {"note": "文件已废止"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == Status.WITHDRAWN and entry.withdrawn_reason == "文件已废止"
+
+
+def test_admin_list_and_change_pages_render(client, admin_reviewer):
+    entry = publish_entry(CatalogueEntryFactory(), reviewer=catalogue_reviewer())
+    client.force_login(admin_reviewer)
+    assert client.get("/admin/disclosure/catalogueentry/").status_code == 200
+    page = client.get(f"/admin/disclosure/catalogueentry/{entry.pk}/change/")
+    assert page.status_code == 200
+    assert "workflow/withdraw/" in page.content.decode()
+    assert client.get(f"/admin/disclosure/catalogueentry/{entry.pk}/history/").status_code == 200
+    assert client.get("/admin/disclosure/topic/").status_code == 200
