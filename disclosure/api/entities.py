@@ -15,6 +15,7 @@ from disclosure.models.entities import (
     EnforcementPower,
     RandomInspectionItem,
 )
+from disclosure.sanitize import sanitize_html
 from disclosure.selectors.entities import (
     entity_detail_queryset,
     entity_list,
@@ -156,10 +157,15 @@ class GuideSerializer(serializers.ModelSerializer):
     """A published (or superseded) version of a disclosure guide; the body is sanitised HTML."""
 
     entity_name = serializers.CharField(source="entity.name", read_only=True)
+    body = serializers.SerializerMethodField()
 
     class Meta:
         model = DisclosureGuide
         fields = ["id", "entity", "entity_name", "version", "status", "published_at", "body"]
+
+    def get_body(self, guide: DisclosureGuide) -> str:
+        """The guide's HTML, through the allow-list sanitiser whatever wrote the row."""
+        return sanitize_html(guide.body)
 
 
 @extend_schema_view(get=extend_schema(summary="List announced administrative entities"))

@@ -7,8 +7,10 @@ published, is a 404 (the selectors apply the visibility rule).
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from disclosure.models.entities import DisclosureGuide
+from disclosure.sanitize import sanitize_html
 from disclosure.selectors.catalogue import catalogue_entries_of_publisher
 from disclosure.selectors.entities import (
     entity_announcements_current,
@@ -53,10 +55,13 @@ def guide_detail(request: HttpRequest, pk: int, version: int | None = None) -> H
         guide = next((g for g in versions if g.version == version), None)
     if guide is None:
         raise Http404
+    # Sanitised on publication too; sanitising again here keeps the page safe whatever wrote
+    # the row (a data migration, a bulk import).
+    body = mark_safe(sanitize_html(guide.body))  # noqa: S308 - allow-list sanitised just above
     return render(
         request,
         "disclosure/guide_detail.html",
-        {"entity": entity, "guide": guide, "versions": versions},
+        {"entity": entity, "guide": guide, "guide_body": body, "versions": versions},
     )
 
 

@@ -202,3 +202,11 @@ def test_entity_page_query_count_does_not_grow_with_entries(client) -> None:
     for _ in range(19):
         publish_entry(CatalogueEntryFactory(publisher=entity))
     assert _queries(client, f"/entities/{entity.pk}/") == first
+
+
+def test_guide_page_sanitises_a_body_written_outside_the_actions(client) -> None:
+    entity = AdministrativeEntityFactory()
+    DisclosureGuideFactory(entity=entity, version=1, body="<p>正文</p><script>alert(1)</script>")
+    page = client.get(f"/entities/{entity.pk}/guide/").content.decode()
+    assert "<p>正文</p>" in page
+    assert "alert(1)" not in page
