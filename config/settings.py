@@ -276,6 +276,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AdministrativeEntityKindEnum": "disclosure.models.entities.AdministrativeEntity.Kind",
+        "CalendarDayKindEnum": "workdays.models.CalendarDay.Kind",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------------
