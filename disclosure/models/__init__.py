@@ -7,13 +7,13 @@ from disclosure.models.catalogue import (  # noqa: F401
     IndexNumberSerial,
     Topic,
 )
-from disclosure.models.entities import AdministrativeEntity  # noqa: F401
-from disclosure.models.entities import (  # noqa: F401, E402
+from disclosure.models.entities import (  # noqa: F401
+    AdministrativeEntity,
     AdministrativeEntityEvent,
     DisclosureGuide,
     EnforcementOfficer,
     EnforcementPower,
     RandomInspectionItem,
 )
-from disclosure.models.normative import NormativeFiling, NormativeFilingEvent  # noqa: F401, E402
-from disclosure.models.memberships import EntityMembership  # noqa: F401, E402
+from disclosure.models.memberships import EntityMembership  # noqa: F401
+from disclosure.models.normative import NormativeFiling, NormativeFilingEvent  # noqa: F401
