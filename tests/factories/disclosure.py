@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from disclosure.models import AdministrativeEntity, Topic
 from disclosure.models.entities import (
@@ -54,9 +55,9 @@ class AdministrativeEntityFactory(factory.django.DjangoModelFactory):
     kind = AdministrativeEntity.Kind.ADMINISTRATIVE_ORGAN
     credit_code = factory.Sequence(lambda n: make_credit_code(n + 1))
     status = AdministrativeEntity.Status.ANNOUNCED
-    announcement_start = factory.LazyFunction(lambda: datetime.date.today())
+    announcement_start = factory.LazyFunction(timezone.localdate)
     announcement_end = factory.LazyFunction(
-        lambda: datetime.date.today() + datetime.timedelta(days=15)
+        lambda: timezone.localdate() + datetime.timedelta(days=15)
     )
     disclosure_office = "办公室"
     disclosure_office_phone = "0411-83630001"
