@@ -283,3 +283,8 @@ def catalogue_late_publication_counts(*, year: int | None = None) -> list[dict[s
         .annotate(published=Count("id"), late=Count("id", filter=Q(published_late=True)))
         .order_by("year", "publisher__name")
     )
+
+
+def catalogue_entries_latest(*, limit: int = 8) -> list[CatalogueEntry]:
+    """The latest published entries of the whole district (for the home page's "latest" area)."""
+    return list(_with_list_relations(catalogue_public_queryset().order_by(*SORTS["date"]))[:limit])
