@@ -35,7 +35,6 @@ urlpatterns += i18n_patterns(
     path("", include("complaints.urls")),
     # PENDING SECTIONS: "being built" pages. Keep these LAST so an app's real URLs win; delete
     # each line once its section exists (names: pending-<section>).
-    path("catalogue/", views.section_pending, {"section": "catalogue"}, name="pending-catalogue"),
     path("services/", views.section_pending, {"section": "services"}, name="pending-services"),
     path(
         "institutions/",

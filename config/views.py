@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from config.context_processors import LARGE_TEXT_COOKIE, SECTIONS
+from disclosure.selectors.catalogue import catalogue_entries_latest
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +30,11 @@ LARGE_TEXT_MAX_AGE = timedelta(days=365)
 def home(request: HttpRequest) -> HttpResponse:
     """The portal's front page: welcome, search, the six sections, latest items and figures.
 
-    The "latest information" and "service figures" areas are includes
-    (templates/includes/home_latest.html, home_figures.html) that show an empty state until
-    the apps pass `latest_entries` and `service_figures` here.
+    The "service figures" area (templates/includes/home_figures.html) shows an empty state
+    until the services app passes `service_figures` here.
     """
-    return render(request, "home.html", {"sections": SECTIONS})
+    context = {"sections": SECTIONS, "latest_entries": catalogue_entries_latest()}
+    return render(request, "home.html", context)
 
 
 def section_pending(request: HttpRequest, section: str) -> HttpResponse:

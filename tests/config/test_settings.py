@@ -98,7 +98,8 @@ def test_cache_url_points_the_cache_at_redis():
     key = f"gongkai-test-{secrets.token_hex(4)}"
     code = (
         "from django.core.cache import cache, caches;"
-        f"cache.set('{key}', '西岗', 30); print(type(caches['default']).__name__, cache.get('{key}'));"
+        f"cache.set('{key}', '西岗', 30);"
+        f"print(type(caches['default']).__name__, cache.get('{key}'));"
         f"cache.delete('{key}')"
     )
     result = run_manage(
