@@ -48,17 +48,17 @@ def tsquery_literal(terms: Sequence[QueryTerm]) -> str:
 
 
 def match_expression(terms: Sequence[QueryTerm]) -> EntrySql:
-    """`pk = ANY(ARRAY(SELECT … @@ query))`: the matching ids are computed first, once.
+    """`pk = ANY((SELECT disclosure_catalogue_search_ids(query)))`: matching ids first, once.
 
-    The ARRAY() sub-select is an InitPlan, so the GIN index produces the match set before the
-    outer query runs; the outer query then reads those rows by primary key and sorts them. This
-    is the experiment's MATERIALIZED-CTE fix for the planner trap (a rare or absent word with
-    `ORDER BY published_date DESC LIMIT 20` walked the date index for 5-15 s at 1M rows),
+    The scalar sub-select is an InitPlan, so the GIN index produces the match set before the
+    outer query runs (the function forces the GIN index: see migration 0007); the outer query
+    then reads those rows by primary key and sorts them. This is the experiment's
+    MATERIALIZED-CTE fix for the planner trap (a rare or absent word with `ORDER BY
+    published_date DESC LIMIT 20` walked the date index for 5-15 s at 1M rows),
     done as a WHERE clause so that it composes with any queryset, facets and ordering.
     """
     return EntrySql(
-        "{pk} = ANY(ARRAY(SELECT entry_id FROM disclosure_catalogue_search"
-        " WHERE document @@ %s::tsquery))",
+        "{pk} = ANY((SELECT disclosure_catalogue_search_ids(%s::tsquery))::bigint[])",
         [tsquery_literal(terms)],
         output_field=BooleanField(),
     )
@@ -73,8 +73,8 @@ def rank_expression(terms: Sequence[QueryTerm]) -> EntrySql:
     a million entries in the experiment).
     """
     return EntrySql(
-        "CASE WHEN {pk} = ANY(ARRAY(SELECT entry_id FROM disclosure_catalogue_search"
-        " WHERE title_document @@ %s::tsquery)) THEN 1 ELSE 0 END",
+        "CASE WHEN {pk} = ANY((SELECT disclosure_catalogue_search_title_ids(%s::tsquery))"
+        "::bigint[]) THEN 1 ELSE 0 END",
         [tsquery_literal(terms)],
         output_field=IntegerField(),
     )
@@ -118,6 +118,10 @@ def remove_orphans(entry_table: str) -> int:
 
 
 def finish_rebuild(entry_table: str) -> None:
-    """Refresh the planner's statistics after a bulk load."""
+    """Flush the GIN pending lists and refresh the planner's statistics after a bulk load."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('disclosure_catalogue_search_gin'::regclass)")
+        cursor.execute(
+            "SELECT gin_clean_pending_list('disclosure_catalogue_search_title_gin'::regclass)"
+        )
         cursor.execute(f"ANALYZE {TABLE}")
