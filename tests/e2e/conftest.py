@@ -102,3 +102,20 @@ def screenshot(page) -> Callable[[str], Path]:
         return path
 
     return take
+
+
+def axe_serious_violations(page) -> str:
+    """Run axe-core on the page; a readable list of serious or critical violations, or ""."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [
+        violation
+        for violation in results.response["violations"]
+        if violation.get("impact") in ("serious", "critical")
+    ]
+    return "\n".join(
+        f"- [{violation['impact']}] {violation['id']}: {violation['help']}\n"
+        + "\n".join(f"    {node['target']}" for node in violation["nodes"])
+        for violation in serious
+    )

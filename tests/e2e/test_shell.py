@@ -1,9 +1,8 @@
 """The public shell in a real browser: both languages, large text, keyboard, accessibility."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.conftest import VIEWPORTS, axe_serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -111,16 +110,6 @@ def test_pages_have_no_serious_accessibility_violations(page, site_url, screensh
     page.set_viewport_size(VIEWPORTS["desktop"])
     screenshot(f"{name}-desktop")
 
-    results = Axe().run(page)
+    report = axe_serious_violations(page)
 
-    serious = [
-        violation
-        for violation in results.response["violations"]
-        if violation.get("impact") in ("serious", "critical")
-    ]
-    report = "\n".join(
-        f"- [{violation['impact']}] {violation['id']}: {violation['help']}\n"
-        + "\n".join(f"    {node['target']}" for node in violation["nodes"])
-        for violation in serious
-    )
-    assert not serious, f"axe found serious violations on {path}:\n{report}"
+    assert not report, f"axe found serious violations on {path}:\n{report}"
