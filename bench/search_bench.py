@@ -197,6 +197,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="delete earlier bench entries")
+    parser.add_argument("--skip-index", action="store_true", help="do not rebuild the index")
     args = parser.parse_args()
 
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
@@ -226,7 +227,8 @@ def main() -> None:
         for t, b in CatalogueEntry.objects.values_list("title", "body").iterator(chunk_size=5000)
     )
     started = time.perf_counter()
-    search_index_rebuild(batch_size=1000)
+    if not args.skip_index:
+        search_index_rebuild(batch_size=1000)
     indexed = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
