@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -18,6 +19,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, override
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.actions import entities as entity_actions
@@ -247,7 +249,12 @@ class AdministrativeEntityAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simp
         "announcement_start",
         "announcement_end",
     ]
-    list_filter = ["status", "kind", "is_enforcement_body", "parent"]
+    list_filter = [
+        "status",
+        "kind",
+        "is_enforcement_body",
+        ("parent", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name", "short_name", "credit_code"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
@@ -301,16 +308,21 @@ class AdministrativeEntityAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simp
 
     def _bulk(self, request: HttpRequest, queryset, call: Callable, label: str) -> None:  # noqa: ANN001
         done = 0
+        # The note goes into the official record, which is kept in the portal's language.
+        with override(settings.LANGUAGE_CODE):
+            note = str(_("Bulk action in the admin"))
         for entity in queryset:
             try:
-                call(entity=entity, by=request.user, note=str(_("Bulk action in the admin")))
+                call(entity=entity, by=request.user, note=note)
             except (TransitionNotAllowed, PermissionDenied) as error:
                 self.message_user(request, f"{entity}: {error}", messages.ERROR)
             else:
                 done += 1
         if done:
             self.message_user(
-                request, _("%(step)s: %(count)d done.") % {"step": label, "count": done}
+                request,
+                ngettext("%(step)s: %(count)d done.", "%(step)s: %(count)d done.", done)
+                % {"step": label, "count": done},
             )
 
     @admin.action(description=_("Submit selected entities for review"))
@@ -448,7 +460,7 @@ class NormativeFilingAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHis
         "repeal_date",
         "reviewing_body",
     ]
-    list_filter = ["status", "reviewing_body"]
+    list_filter = ["status", ("reviewing_body", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["filing_no", "entry__title", "entry__document_no"]
     list_select_related = ["entry", "reviewing_body"]
     raw_id_fields = ["entry"]

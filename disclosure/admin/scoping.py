@@ -11,7 +11,7 @@ from disclosure.selectors.memberships import entity_ids_for_official
 class EntityScopedAdminMixin:
     """Mix into a ModelAdmin; `scope_field` is the lookup to the record's AdministrativeEntity.
 
-    The list, the change form, every foreign-key choice of an entity and each object permission
+    The list, the change form, the choice of the record's own entity and each object permission
     go through `entity_ids_for_official`, the one scoping selector.
     """
 
@@ -25,18 +25,13 @@ class EntityScopedAdminMixin:
         return queryset.filter(**{f"{self.scope_field}__in": entity_ids})
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.related_model is AdministrativeEntity:
+        # Only the field that places the record in an entity is limited: a reviewing body or a
+        # parent may be another department's.
+        if db_field.name == self.scope_field.split("__")[0]:
             entity_ids = entity_ids_for_official(request.user)
-            if entity_ids is not None:
+            if entity_ids is not None and db_field.related_model is AdministrativeEntity:
                 kwargs["queryset"] = AdministrativeEntity.objects.filter(pk__in=entity_ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-
-    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.related_model is AdministrativeEntity:
-            entity_ids = entity_ids_for_official(request.user)
-            if entity_ids is not None:
-                kwargs["queryset"] = AdministrativeEntity.objects.filter(pk__in=entity_ids)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
     def _in_scope(self, request: HttpRequest, obj: Model | None) -> bool:
         entity_ids = entity_ids_for_official(request.user)
