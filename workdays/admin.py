@@ -7,6 +7,7 @@ that protects an edit from `load_calendar`, and the calendar's invalidation are 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from workdays.actions import (
@@ -25,6 +27,12 @@ from workdays.actions import (
 )
 from workdays.models import CalendarDay, CalendarYear
 from workdays.selectors import calendar_year_list
+
+
+def _official(message: Any) -> str:
+    """A reason for the official record: in the portal's language, whatever the UI language."""
+    with override(settings.LANGUAGE_CODE):
+        return str(message)
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -92,7 +100,7 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
                 kind=data["kind"],
                 name=data.get("name", ""),
                 source_notice_url=data.get("source_notice_url", ""),
-                reason=str(_("Edited in the admin")),
+                reason=_official(_("Edited in the admin")),
             )
         else:
             saved = calendar_day_create(
@@ -101,16 +109,18 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
                 kind=data["kind"],
                 name=data.get("name", ""),
                 source_notice_url=data.get("source_notice_url", ""),
-                reason=str(_("Entered in the admin")),
+                reason=_official(_("Entered in the admin")),
             )
         obj.pk, obj.source, obj.updated_at = saved.pk, saved.source, saved.updated_at
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
-        calendar_day_delete(day=obj, by=request.user, reason=str(_("Deleted in the admin")))
+        calendar_day_delete(day=obj, by=request.user, reason=_official(_("Deleted in the admin")))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for day in queryset:
-            calendar_day_delete(day=day, by=request.user, reason=str(_("Deleted in the admin")))
+            calendar_day_delete(
+                day=day, by=request.user, reason=_official(_("Deleted in the admin"))
+            )
 
 
 @admin.register(CalendarYear)
@@ -168,7 +178,7 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request,
                 _("Not loaded: %(years)s. Deadlines reaching into these years are provisional.")
-                % {"years": ", ".join(str(y) for y in missing)},
+                % {"years": pgettext("list separator", ", ").join(str(y) for y in missing)},
                 level=messages.WARNING,
             )
         return super().changelist_view(request, extra_context)
@@ -180,6 +190,6 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
             year=data.get("year", obj.year),
             complete=data["complete"],
             notice_url=data.get("notice_url", ""),
-            reason=str(_("Edited in the admin")),
+            reason=_official(_("Edited in the admin")),
         )
         obj.pk, obj.source, obj.loaded_at = saved.pk, saved.source, saved.loaded_at

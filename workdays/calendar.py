@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -270,18 +271,27 @@ class DerivationStep:
         first = self.first.isoformat() if self.first else ""
         last = self.last.isoformat() if self.last else ""
         if self.kind == "start":
-            return _(
-                "Start: %(date)s is day 0; %(n)s working days are counted from the next day."
+            return ngettext(
+                "Start: %(date)s is day 0; %(n)s working day is counted from the next day.",
+                "Start: %(date)s is day 0; %(n)s working days are counted from the next day.",
+                self.workdays,
             ) % {"date": first, "n": self.workdays}
         if self.kind == "holiday":
             if self.first == self.last:
-                return _(
+                return ngettext(
                     "Holiday %(name)s on %(date)s: not a working day (%(weekdays)s weekday "
-                    "not counted)."
+                    "not counted).",
+                    "Holiday %(name)s on %(date)s: not a working day (%(weekdays)s weekdays "
+                    "not counted).",
+                    self.workdays,
                 ) % {"name": self.name, "date": first, "weekdays": self.workdays}
-            return _(
+            # A holiday over a range of dates has at least two days off.
+            return ngettext(
                 "Holiday %(name)s from %(first)s to %(last)s: %(days)s days off, "
-                "%(weekdays)s of them weekdays not counted."
+                "%(weekdays)s of them a weekday not counted.",
+                "Holiday %(name)s from %(first)s to %(last)s: %(days)s days off, "
+                "%(weekdays)s of them weekdays not counted.",
+                self.workdays,
             ) % {
                 "name": self.name,
                 "first": first,
@@ -296,19 +306,28 @@ class DerivationStep:
                 "working day."
             ) % {"name": self.name, "date": first, "weekday": WEEKDAYS[self.first.weekday()]}
         if self.kind == "pause":
-            return _("Clock paused from %(first)s to %(last)s: %(n)s working days added.") % {
-                "first": first,
-                "last": last,
-                "n": self.workdays,
-            }
+            return ngettext(
+                "Clock paused from %(first)s to %(last)s: %(n)s working day added.",
+                "Clock paused from %(first)s to %(last)s: %(n)s working days added.",
+                self.workdays,
+            ) % {"first": first, "last": last, "n": self.workdays}
         if self.kind == "not_loaded":
             return _(
                 "The %(year)s holiday schedule is not loaded: weekends are taken as rest days "
                 "and weekdays as working days, so this deadline is provisional."
             ) % {"year": self.year}
-        return _(
-            "Due date: %(date)s, %(n)s working days and %(days)s calendar days after the start."
-        ) % {"date": first, "n": self.workdays, "days": self.days}
+        # Two counts in one sentence: each is a phrase with its own plural.
+        working = ngettext("%(n)s working day", "%(n)s working days", self.workdays) % {
+            "n": self.workdays
+        }
+        calendar = ngettext("%(days)s calendar day", "%(days)s calendar days", self.days) % {
+            "days": self.days
+        }
+        return _("Due date: %(date)s, %(working)s and %(calendar)s after the start.") % {
+            "date": first,
+            "working": working,
+            "calendar": calendar,
+        }
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ deadline that reaches into it is provisional.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -44,7 +45,9 @@ class CalendarDay(models.Model):
         MAKEUP_WORKDAY = "makeup_workday", _("make-up working day")
 
     date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("calendar day", "kind"), max_length=20, choices=Kind.choices
+    )
     name = models.CharField(
         _("holiday name"),
         max_length=100,

@@ -14,11 +14,12 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from disclosure.exceptions import (
@@ -200,7 +201,10 @@ def catalogue_entry_create(
     )
     entry.save()
     _set_m2m(entry, fields)
-    _record(entry=entry, by=by, from_status="", note=_("Created"))
+    # The official record is kept in the portal's language, whatever the official's UI language.
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Created")
+    _record(entry=entry, by=by, from_status="", note=note)
     return entry
 
 

@@ -7,9 +7,11 @@ for correction and then resubmitted. Each move checks permission, locks the fili
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from disclosure.exceptions import NotANormativeDocument, TransitionNotAllowed
@@ -137,11 +139,10 @@ def normative_filing_record_repeal(
             raise ValueError(_("A document is repealed on or after the day it was issued."))
         locked.repeal_date = repeal_date
         locked.save(update_fields=["repeal_date", "updated_at"])
-        _record(
-            filing=locked,
-            by=by,
-            from_status=locked.status,
-            note=note or _("Repealed on %(date)s.") % {"date": repeal_date.isoformat()},
-        )
+        if not note:
+            # The official record is kept in the portal's language, whatever the UI language.
+            with translation.override(settings.LANGUAGE_CODE):
+                note = _("Repealed on %(date)s.") % {"date": repeal_date.isoformat()}
+        _record(filing=locked, by=by, from_status=locked.status, note=note)
     filing.repeal_date = locked.repeal_date
     return filing

@@ -8,6 +8,7 @@ note) and bulk admin actions (submit, publish), all calling `disclosure.actions.
 Refusals are shown as messages or form errors, never as server errors.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.actions import catalogue as catalogue_actions
@@ -171,7 +173,7 @@ class CatalogueEntryAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHist
             _("Classification"),
             {"fields": ["topic", "genre", "keywords", "audience", "art20_item"]},
         ),
-        (_("Content"), {"fields": ["summary", "body"]}),
+        (pgettext_lazy("catalogue entry", "Content"), {"fields": ["summary", "body"]}),
         (
             _("Disclosure and validity"),
             {
@@ -271,7 +273,9 @@ class CatalogueEntryAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHist
             return False
         return super().has_delete_permission(request, obj)
 
-    def _bulk(self, request: HttpRequest, queryset: QuerySet, call: Any, done: str) -> None:
+    def _bulk(
+        self, request: HttpRequest, queryset: QuerySet, call: Any, done: Callable[[int], str]
+    ) -> None:
         succeeded = 0
         for entry in queryset:
             try:
@@ -282,7 +286,7 @@ class CatalogueEntryAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHist
             else:
                 succeeded += 1
         if succeeded:
-            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+            self.message_user(request, done(succeeded), messages.SUCCESS)
 
     @admin.action(description=_("Submit selected entries for confidentiality review"))
     def submit_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -292,7 +296,14 @@ class CatalogueEntryAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHist
             lambda entry: catalogue_actions.catalogue_entry_submit_for_review(
                 entry=entry, by=request.user
             ),
-            str(_("%(count)d entries submitted for review.")),
+            lambda count: (
+                ngettext(
+                    "%(count)d entry submitted for review.",
+                    "%(count)d entries submitted for review.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(description=_("Pass review and publish selected entries"))
@@ -301,5 +312,8 @@ class CatalogueEntryAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHist
             request,
             queryset,
             lambda entry: catalogue_actions.catalogue_entry_publish(entry=entry, by=request.user),
-            str(_("%(count)d entries published.")),
+            lambda count: (
+                ngettext("%(count)d entry published.", "%(count)d entries published.", count)
+                % {"count": count}
+            ),
         )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from disclosure.validators import validate_credit_code
@@ -54,7 +55,9 @@ class AdministrativeEntity(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("administrative entity", "kind"), max_length=32, choices=Kind.choices
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent body"),
@@ -254,7 +257,7 @@ class EnforcementOfficer(models.Model):
         on_delete=models.CASCADE,
         related_name="enforcement_officers",
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     certificate_no = models.CharField(_("certificate number"), max_length=40, unique=True)
     category = models.CharField(_("enforcement category"), max_length=60)
     active = models.BooleanField(_("active"), default=True)

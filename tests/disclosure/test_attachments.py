@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from disclosure.actions.catalogue import catalogue_attachment_add, catalogue_attachment_remove
 from disclosure.exceptions import CatalogueEntryNotDraft
@@ -88,7 +89,9 @@ def test_wrong_type_is_a_field_error_and_stores_nothing(name, content, _media):
             entry=entry, by=entry.author, file=SimpleUploadedFile(name, content)
         )
     assert "file" in error.value.message_dict
-    assert "not accepted" in error.value.message_dict["file"][0]
+    assert [refusal.code for refusal in error.value.error_dict["file"]] == ["attachment_type"]
+    with translation.override("en"):
+        assert "not accepted" in error.value.message_dict["file"][0]
     assert not CatalogueAttachment.objects.exists()
     assert _stored_files(_media) == []
 

@@ -3,7 +3,11 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.html import escape
 
 from disclosure.actions.catalogue import (
     catalogue_entry_create,
@@ -16,7 +20,7 @@ from disclosure.actions.catalogue import (
 )
 from disclosure.exceptions import CatalogueEntryNotDraft, CatalogueSelfReview, TransitionNotAllowed
 from disclosure.models import CatalogueEntry, CatalogueEntryEvent
-from disclosure.models.catalogue import TRANSITIONS
+from disclosure.models.catalogue import TRANSITIONS, validate_attachment_file
 from disclosure.selectors.catalogue import catalogue_late_publication_counts
 from tests.factories.disclosure import (
     CATALOGUE_AUTHOR_PERMS,
@@ -347,9 +351,15 @@ def test_admin_creates_a_draft_through_the_action(client, admin_author):
     assert entry.events.count() == 1
 
 
-def test_admin_attachment_of_wrong_type_is_a_field_error(client, admin_author, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def _attachment_type_message() -> str:
+    """The validator's refusal of a file that is not an accepted type, in the active language."""
+    with pytest.raises(ValidationError) as refused:
+        validate_attachment_file(SimpleUploadedFile("a.pdf", b"MZ not a pdf"))
+    assert refused.value.code == "attachment_type"
+    return refused.value.messages[0]
 
+
+def test_admin_attachment_of_wrong_type_is_a_field_error(client, admin_author, settings, tmp_path):
     from disclosure.models import CatalogueAttachment
     from tests.factories.disclosure import TopicFactory
 
@@ -368,7 +378,11 @@ def test_admin_attachment_of_wrong_type_is_a_field_error(client, admin_author, s
     )
     response = client.post("/admin/disclosure/catalogueentry/add/", data)
     assert response.status_code == 200
-    assert "This file type is not accepted" in response.content.decode()
+    # the admin speaks the portal's language: expect the validator's own message in it
+    with translation.override("en"):
+        assert "This file type is not accepted" in _attachment_type_message()
+    with translation.override(settings.LANGUAGE_CODE):
+        assert escape(_attachment_type_message()) in response.content.decode()
     assert not CatalogueEntry.objects.exists()
     assert not CatalogueAttachment.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -389,7 +403,10 @@ def test_admin_bulk_publish_refuses_own_entries_with_a_message(
         {"action": "publish_selected", "_selected_action": [own.pk]},
         follow=True,
     )
-    assert "someone other than the author" in response.content.decode()
+    with translation.override("en"):
+        assert "someone other than the author" in str(CatalogueSelfReview())
+    with translation.override(settings.LANGUAGE_CODE):
+        assert escape(str(CatalogueSelfReview())) in response.content.decode()
     own.refresh_from_db()
     assert own.status == Status.IN_REVIEW
 

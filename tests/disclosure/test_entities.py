@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from disclosure.actions.entities import (
     entity_announce,
@@ -158,10 +159,10 @@ def test_announcement_period_must_not_end_before_it_starts(official) -> None:
 
 def test_return_and_revoke_need_a_reason(official) -> None:
     entity = AdministrativeEntityFactory(status=S.SUBMITTED)
-    with pytest.raises(ValueError, match="Say why"):
+    with translation.override("en"), pytest.raises(ValueError, match="Say why"):
         entity_return(entity=entity, by=official, note="  ")
     announced = AdministrativeEntityFactory()
-    with pytest.raises(ValueError, match="Say why"):
+    with translation.override("en"), pytest.raises(ValueError, match="Say why"):
         entity_revoke(entity=announced, by=official, note="")
 
 

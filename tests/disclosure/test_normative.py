@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from disclosure.actions.normative import (
     normative_filing_file,
@@ -147,11 +148,11 @@ def test_only_normative_documents_are_filed(official) -> None:
 
 
 def test_return_needs_a_reason_and_first_submission_a_number(official) -> None:
-    with pytest.raises(ValueError, match="filing number"):
+    with translation.override("en"), pytest.raises(ValueError, match="filing number"):
         normative_filing_submit(entry=_entry(), by=official, submitted_date=DAY)
     filing = _submit(official)
     normative_filing_start_review(filing=filing, by=official)
-    with pytest.raises(ValueError, match="corrected"):
+    with translation.override("en"), pytest.raises(ValueError, match="corrected"):
         normative_filing_return(filing=filing, by=official, note=" ")
 
 

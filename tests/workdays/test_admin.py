@@ -71,3 +71,18 @@ def test_year_change_form_renders(admin_client) -> None:
     year = CalendarYear.objects.get(year=2025)
     response = admin_client.get(reverse("admin:workdays_calendaryear_change", args=[year.pk]))
     assert response.status_code == 200
+
+
+def test_admin_reason_is_chinese_when_the_official_uses_english(admin_user) -> None:
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    day = CalendarDay.objects.get(date=dt.date(2025, 10, 11))
+    request = RequestFactory().post("/admin/workdays/calendarday/")
+    request.user = admin_user
+    with translation.override("en"):
+        admin.site.get_model_admin(CalendarDay).delete_model(request, day)
+    assert CalendarDay.history.filter(date=day.date).latest(
+        "history_date"
+    ).history_change_reason == ("在后台删除")
