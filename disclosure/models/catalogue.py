@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from disclosure.models.events import WorkflowEvent
+
 
 class Topic(models.Model):
     """主题分类: a two-level tree of subjects (a top-level topic and its sub-topics)."""
@@ -295,7 +297,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class CatalogueEntryEvent(models.Model):
+class CatalogueEntryEvent(WorkflowEvent):
     """One step of an entry's workflow: who moved it, from where to where, when and why."""
 
     entry = models.ForeignKey(
@@ -304,27 +306,16 @@ class CatalogueEntryEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     from_status = models.CharField(
         _("from status"), max_length=16, choices=CatalogueEntry.Status.choices, blank=True
     )
     to_status = models.CharField(
         _("to status"), max_length=16, choices=CatalogueEntry.Status.choices
     )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("catalogue entry event")
         verbose_name_plural = _("catalogue entry events")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -9,11 +9,11 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from disclosure.models.events import WorkflowEvent
 from disclosure.validators import validate_credit_code
 
 
@@ -175,7 +175,7 @@ ENTITY_TRANSITIONS: dict[str, frozenset[str]] = {
 TRANSITIONS = ENTITY_TRANSITIONS
 
 
-class AdministrativeEntityEvent(models.Model):
+class AdministrativeEntityEvent(WorkflowEvent):
     """One step of an entity's review workflow: who moved it, from what, to what, and why."""
 
     entity = models.ForeignKey(
@@ -184,27 +184,16 @@ class AdministrativeEntityEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     from_status = models.CharField(
         _("from status"), max_length=16, choices=AdministrativeEntity.Status.choices
     )
     to_status = models.CharField(
         _("to status"), max_length=16, choices=AdministrativeEntity.Status.choices
     )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("entity workflow event")
         verbose_name_plural = _("entity workflow events")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.entity}: {self.from_status} → {self.to_status}"

@@ -5,11 +5,11 @@ filing record follows it through the legal-affairs office's (法制办) legality
 and repeal dates feed the annual report's Table 二 row "行政规范性文件".
 """
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from disclosure.models.events import WorkflowEvent
 
 
 class NormativeFilingQuerySet(models.QuerySet):
@@ -98,7 +98,7 @@ NORMATIVE_FILING_TRANSITIONS: dict[str, frozenset[str]] = {
 TRANSITIONS = NORMATIVE_FILING_TRANSITIONS
 
 
-class NormativeFilingEvent(models.Model):
+class NormativeFilingEvent(WorkflowEvent):
     """One step of a filing's workflow: who moved it, from what, to what, and why."""
 
     filing = models.ForeignKey(
@@ -107,27 +107,16 @@ class NormativeFilingEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     from_status = models.CharField(
         _("from status"), max_length=16, choices=NormativeFiling.Status.choices, blank=True
     )
     to_status = models.CharField(
         _("to status"), max_length=16, choices=NormativeFiling.Status.choices
     )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("filing event")
         verbose_name_plural = _("filing events")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.filing}: {self.from_status or '—'} → {self.to_status}"
