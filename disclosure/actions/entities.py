@@ -8,12 +8,12 @@ against `ENTITY_TRANSITIONS`, saves only the fields it changes and writes an
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disclosure.actions.workflow import require_perm, workflow_move
 from disclosure.exceptions import InvalidAnnouncementPeriod, TransitionNotAllowed
 from disclosure.models.entities import (
     AdministrativeEntity,
@@ -26,14 +26,6 @@ User = AbstractBaseUser | AnonymousUser
 Status = AdministrativeEntity.Status
 
 
-def _require(by: User, permission: str) -> None:
-    """Refuse (PermissionDenied) unless `by` holds `permission` (an app_label.codename)."""
-    if not by.has_perm(permission):
-        raise PermissionDenied(
-            _("You are not allowed to do this (%(permission)s).") % {"permission": permission}
-        )
-
-
 def _entity_move(
     *,
     entity: AdministrativeEntity,
@@ -43,28 +35,17 @@ def _entity_move(
     permission: str,
     values: dict | None = None,
 ) -> AdministrativeEntity:
-    """Move `entity` to status `to` under lock, set `values`, and record the event."""
-    _require(by, permission)
-    values = values or {}
-    with transaction.atomic():
-        locked = AdministrativeEntity.objects.select_for_update().get(pk=entity.pk)
-        if not locked.can_move_to(to):
-            raise TransitionNotAllowed(obj=locked, from_status=locked.status, to_status=to)
-        from_status = locked.status
-        locked.status = to
-        for field, value in values.items():
-            setattr(locked, field, value)
-        locked.save(update_fields=["status", *values, "updated_at"])
-        AdministrativeEntityEvent.objects.create(
-            entity=locked,
-            actor=by if by.is_authenticated else None,
-            from_status=from_status,
-            to_status=to,
-            note=note,
-        )
-    for field in ["status", *values, "updated_at"]:
-        setattr(entity, field, getattr(locked, field))
-    return entity
+    """Check `permission`, then move `entity` to status `to` and record the event."""
+    require_perm(by, permission)
+    return workflow_move(
+        record=entity,
+        to=to,
+        by=by,
+        note=note,
+        event_model=AdministrativeEntityEvent,
+        record_field="entity",
+        values=values,
+    )
 
 
 def entity_submit(
@@ -159,7 +140,7 @@ def entity_revoke(*, entity: AdministrativeEntity, by: User, note: str) -> Admin
 
 def guide_draft_create(*, entity: AdministrativeEntity, by: User, body: str) -> DisclosureGuide:
     """Start a new draft version of an entity's disclosure guide, numbered after the last one."""
-    _require(by, "disclosure.add_disclosureguide")
+    require_perm(by, "disclosure.add_disclosureguide")
     with transaction.atomic():
         # Locking the entity serialises version numbering for its guides.
         AdministrativeEntity.objects.select_for_update().only("pk").get(pk=entity.pk)
@@ -171,7 +152,7 @@ def guide_draft_create(*, entity: AdministrativeEntity, by: User, body: str) -> 
 
 def guide_draft_update(*, guide: DisclosureGuide, by: User, body: str) -> DisclosureGuide:
     """Change a draft guide's text; a published or superseded version is never changed."""
-    _require(by, "disclosure.change_disclosureguide")
+    require_perm(by, "disclosure.change_disclosureguide")
     with transaction.atomic():
         locked = DisclosureGuide.objects.select_for_update().get(pk=guide.pk)
         if locked.status != DisclosureGuide.Status.DRAFT:
@@ -191,7 +172,7 @@ def guide_publish(*, guide: DisclosureGuide, by: User) -> DisclosureGuide:
     citizen can see which guide applied on a given day; one version per entity is current (a
     database constraint says so).
     """
-    _require(by, "disclosure.publish_disclosureguide")
+    require_perm(by, "disclosure.publish_disclosureguide")
     with transaction.atomic():
         AdministrativeEntity.objects.select_for_update().only("pk").get(pk=guide.entity_id)
         locked = DisclosureGuide.objects.select_for_update().get(pk=guide.pk)

@@ -9,12 +9,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from disclosure.exceptions import NotANormativeDocument, TransitionNotAllowed
+from disclosure.actions.workflow import require_perm, workflow_event_record, workflow_move
+from disclosure.exceptions import NotANormativeDocument
 from disclosure.models.catalogue import CatalogueEntry
 from disclosure.models.entities import AdministrativeEntity
 from disclosure.models.normative import NormativeFiling, NormativeFilingEvent
@@ -23,19 +23,13 @@ User = AbstractBaseUser | AnonymousUser
 Status = NormativeFiling.Status
 
 
-def _require(by: User, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(
-            _("You are not allowed to do this (%(permission)s).") % {"permission": permission}
-        )
-
-
 def _record(*, filing: NormativeFiling, by: User, from_status: str, note: str) -> None:
-    NormativeFilingEvent.objects.create(
-        filing=filing,
-        actor=by if by.is_authenticated else None,
+    workflow_event_record(
+        event_model=NormativeFilingEvent,
+        record_field="filing",
+        record=filing,
+        by=by,
         from_status=from_status,
-        to_status=filing.status,
         note=note,
     )
 
@@ -44,20 +38,15 @@ def _filing_move(
     *, filing: NormativeFiling, by: User, to: str, note: str, values: dict | None = None
 ) -> NormativeFiling:
     """Move `filing` to `to` under lock, set `values`, and record the event."""
-    values = values or {}
-    with transaction.atomic():
-        locked = NormativeFiling.objects.select_for_update().get(pk=filing.pk)
-        if not locked.can_move_to(to):
-            raise TransitionNotAllowed(obj=locked, from_status=locked.status, to_status=to)
-        from_status = locked.status
-        locked.status = to
-        for field, value in values.items():
-            setattr(locked, field, value)
-        locked.save(update_fields=["status", *values, "updated_at"])
-        _record(filing=locked, by=by, from_status=from_status, note=note)
-    for field in ["status", *values, "updated_at"]:
-        setattr(filing, field, getattr(locked, field))
-    return filing
+    return workflow_move(
+        record=filing,
+        to=to,
+        by=by,
+        note=note,
+        event_model=NormativeFilingEvent,
+        record_field="filing",
+        values=values,
+    )
 
 
 def normative_filing_submit(
@@ -74,7 +63,7 @@ def normative_filing_submit(
     The entry must be of genre `normative_document`. A first submission needs a filing number;
     a resubmission keeps it and records the new submission date.
     """
-    _require(by, "disclosure.add_normativefiling")
+    require_perm(by, "disclosure.add_normativefiling")
     if entry.genre != CatalogueEntry.Genre.NORMATIVE_DOCUMENT:
         raise NotANormativeDocument()
     existing = NormativeFiling.objects.filter(entry=entry).first()
@@ -105,7 +94,7 @@ def normative_filing_start_review(
     note: str = "",
 ) -> NormativeFiling:
     """Start the legality review (合法性审查) of a submitted filing, by the reviewing body."""
-    _require(by, "disclosure.review_normativefiling")
+    require_perm(by, "disclosure.review_normativefiling")
     values = {"reviewing_body": reviewing_body} if reviewing_body is not None else {}
     return _filing_move(filing=filing, by=by, to=Status.IN_REVIEW, note=note, values=values)
 
@@ -114,7 +103,7 @@ def normative_filing_file(
     *, filing: NormativeFiling, by: User, filed_date: datetime.date, note: str = ""
 ) -> NormativeFiling:
     """Record that the reviewed document passed its legality review and is filed (准予备案)."""
-    _require(by, "disclosure.review_normativefiling")
+    require_perm(by, "disclosure.review_normativefiling")
     return _filing_move(
         filing=filing, by=by, to=Status.FILED, note=note, values={"filed_date": filed_date}
     )
@@ -122,7 +111,7 @@ def normative_filing_file(
 
 def normative_filing_return(*, filing: NormativeFiling, by: User, note: str) -> NormativeFiling:
     """Return a document under review for correction (责令改正); the reason is required."""
-    _require(by, "disclosure.review_normativefiling")
+    require_perm(by, "disclosure.review_normativefiling")
     if not note.strip():
         raise ValueError(_("Say what must be corrected."))
     return _filing_move(filing=filing, by=by, to=Status.RETURNED, note=note)
@@ -132,7 +121,7 @@ def normative_filing_record_repeal(
     *, filing: NormativeFiling, by: User, repeal_date: datetime.date, note: str = ""
 ) -> NormativeFiling:
     """Record the date a filed document was repealed (废止); it then leaves the in-force count."""
-    _require(by, "disclosure.change_normativefiling")
+    require_perm(by, "disclosure.change_normativefiling")
     with transaction.atomic():
         locked = NormativeFiling.objects.select_for_update().get(pk=filing.pk)
         if locked.issue_date is None or repeal_date < locked.issue_date:
