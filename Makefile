@@ -43,7 +43,8 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 bench: install
-	$(PY) bench/run_all.py
+	$(PY) bench/workdays_bench.py
+	$(PY) bench/search_bench.py
 
 clean:
 	rm -rf var/gongkai.sqlite3* var/static var/artifacts
