@@ -1,0 +1,141 @@
+"""Tracking a citizen's submission by number and password: one mechanism for every app.
+
+Complaints, information requests and service-case query codes all use it. A tracking number is
+readable and unguessable; the password is shown once and stored only as a hash; a wrong password
+and an unknown number give the same answer (and cost the same time); lookups are rate-limited
+per client address.
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django import forms
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O, 1/I/L: read aloud over the phone or copied from paper without mistakes.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+NUMBER_RANDOM_LENGTH = 6
+PASSWORD_LENGTH = 8
+LOOKUP_LIMIT = 20  # lookups per client address and window
+LOOKUP_WINDOW_SECONDS = 600
+
+
+class Trackable(models.Model):
+    """Abstract: a record a citizen follows with a tracking number and a password."""
+
+    tracking_no = models.CharField(
+        _("tracking number"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
+    tracking_password_hash = models.CharField(max_length=128, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def tracking_password_check(self, raw: str) -> bool:
+        """True when `raw` is this record's tracking password."""
+        return bool(self.tracking_password_hash) and check_password(
+            raw, self.tracking_password_hash
+        )
+
+
+@dataclass(frozen=True)
+class TrackingCredentials:
+    """What the citizen is shown once, on acknowledgement: the number and the password."""
+
+    number: str
+    password: str
+
+
+class TrackingRateLimited(Exception):
+    """Too many lookups from one client address; `retry_after` seconds until the next window."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(_("Too many lookups. Please try again later."))
+        self.retry_after = retry_after
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def tracking_number_new(prefix: str, *, on: datetime.date | None = None) -> str:
+    """A new tracking number such as `TS-20261128-7KQ3M9` (prefix, date, random part)."""
+    day = on or timezone.localdate()
+    return f"{prefix}-{day:%Y%m%d}-{_random(NUMBER_RANDOM_LENGTH)}"
+
+
+def tracking_issue(record: Trackable, *, prefix: str) -> TrackingCredentials:
+    """Give `record` a new number and password (hashed on the record); the caller saves it.
+
+    Returns the credentials to show the citizen once; the raw password is not kept anywhere.
+    """
+    credentials = TrackingCredentials(
+        number=tracking_number_new(prefix), password=_random(PASSWORD_LENGTH)
+    )
+    record.tracking_no = credentials.number
+    record.tracking_password_hash = make_password(credentials.password)
+    return credentials
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real hash to check against when the number is unknown, so both failures cost the same."""
+    return make_password(_random(PASSWORD_LENGTH))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address lookups are counted against (the proxy must set REMOTE_ADDR correctly)."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def tracking_lookup_allowed(client: str, *, scope: str) -> None:
+    """Count one lookup for `client` in `scope`; raise TrackingRateLimited past the limit."""
+    window = int(timezone.now().timestamp()) // LOOKUP_WINDOW_SECONDS
+    key = f"tracking-lookups:{scope}:{client}:{window}"
+    cache.add(key, 0, timeout=LOOKUP_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
+        count = 1
+    if count > LOOKUP_LIMIT:
+        retry_after = (
+            LOOKUP_WINDOW_SECONDS - int(timezone.now().timestamp()) % LOOKUP_WINDOW_SECONDS
+        )
+        raise TrackingRateLimited(retry_after=max(retry_after, 1))
+
+
+def tracking_number_normalise(number: str) -> str:
+    """Upper-case, trimmed, full-width dashes and spaces removed: what people type or paste."""
+    return (number or "").strip().upper().replace("－", "-").replace(" ", "")
+
+
+def tracking_lookup(
+    queryset: models.QuerySet, *, number: str, password: str, client: str, scope: str
+) -> Trackable | None:
+    """The record whose number and password both match, else None: one answer for both failures.
+
+    Rate-limited per client address and scope (raises TrackingRateLimited).
+    """
+    tracking_lookup_allowed(client, scope=scope)
+    record = queryset.filter(tracking_no=tracking_number_normalise(number)).first()
+    if record is None:
+        check_password(password or "", _dummy_hash())
+        return None
+    return record if record.tracking_password_check(password or "") else None
+
+
+class TrackingLookupForm(forms.Form):
+    """Number and password, as a citizen types them from their acknowledgement."""
+
+    number = forms.CharField(label=_("Tracking number"), max_length=32, strip=True)
+    password = forms.CharField(
+        label=_("Query password"), max_length=64, strip=True, widget=forms.PasswordInput
+    )
