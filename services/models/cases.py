@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from disclosure.models.events import WorkflowEvent
+from disclosure.tracking import Trackable
 
 # Working days after receipt within which a correction notice must be given (行政许可法 §32).
 CORRECTION_NOTICE_WORKDAYS = 5
@@ -29,8 +30,12 @@ class ServiceCaseQuerySet(models.QuerySet):
         return self.filter(accepted_on__isnull=False)
 
 
-class ServiceCase(models.Model):
-    """One application for a service item and its clock."""
+class ServiceCase(Trackable):
+    """One application for a service item and its clock.
+
+    The citizen looks it up with its case number (kept also as the shared tracking number) and
+    a query code stored only as a hash (`disclosure.tracking`).
+    """
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -57,7 +62,6 @@ class ServiceCase(models.Model):
         REFUSED = "refused", _("Refused")
 
     case_no = models.CharField(_("case number"), max_length=40, unique=True)
-    query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, blank=True)
     item = models.ForeignKey(
         "services.ServiceItem",
         verbose_name=_("service item"),
