@@ -8,3 +8,12 @@ from services.models.cases import (  # noqa: F401
     ServiceCasePause,
 )
 from services.models.items import ServiceItem, ServiceMaterial, ServiceWindow  # noqa: F401
+from services.models.inspections import AnnualInspectionItem  # noqa: F401
+from services.models.ratings import (  # noqa: F401
+    Rating,
+    RatingAppeal,
+    RatingSettings,
+    RectificationTask,
+    RectificationTaskEvent,
+)
+from services.models.stars import WindowMonthlyScore  # noqa: F401
