@@ -7,8 +7,8 @@ from services.models.cases import (  # noqa: F401
     ServiceCaseEvent,
     ServiceCasePause,
 )
-from services.models.items import ServiceItem, ServiceMaterial, ServiceWindow  # noqa: F401
 from services.models.inspections import AnnualInspectionItem  # noqa: F401
+from services.models.items import ServiceItem, ServiceMaterial, ServiceWindow  # noqa: F401
 from services.models.ratings import (  # noqa: F401
     Rating,
     RatingAppeal,

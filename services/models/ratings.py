@@ -155,7 +155,9 @@ class Rating(models.Model):
             models.Index(fields=["window", "rated_on"], name="rating_window_rated"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="rating_level_1_5"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="rating_level_1_5"
+            ),
             models.UniqueConstraint(fields=["case", "kind"], name="rating_one_per_case_and_kind"),
             models.CheckConstraint(
                 condition=Q(is_real_name=False) | ~Q(rater_phone=""),
@@ -284,7 +286,7 @@ class RectificationTaskEvent(WorkflowEvent):
 
 
 class RatingAppeal(models.Model):
-    """A department's appeal (申诉) against a rating it holds malicious; another department decides."""
+    """A department's appeal (申诉) against a malicious rating; another department decides."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
