@@ -1,0 +1,1 @@
+"""Writes of the services app: one keyword-only function per use case."""
