@@ -23,6 +23,7 @@ urlpatterns = [
     path("large-text/", views.large_text, name="large-text"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("open311/v2/", include("complaints.views.open311")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -36,15 +37,6 @@ urlpatterns += i18n_patterns(
     # PENDING SECTIONS: "being built" pages. Keep these LAST so an app's real URLs win; delete
     # each line once its section exists (names: pending-<section>).
     path("services/", views.section_pending, {"section": "services"}, name="pending-services"),
-    path(
-        "institutions/",
-        views.section_pending,
-        {"section": "institutions"},
-        name="pending-institutions",
-    ),
-    path(
-        "complaints/", views.section_pending, {"section": "complaints"}, name="pending-complaints"
-    ),
     path("requests/", views.section_pending, {"section": "requests"}, name="pending-requests"),
     path(
         "statistics/", views.section_pending, {"section": "statistics"}, name="pending-statistics"

@@ -48,3 +48,38 @@ urlpatterns += [
         name="catalogue-feed-topic",
     ),
 ]
+
+# --- Public institutions (institutions engineer) ---
+from disclosure.views import institutions as institution_views  # noqa: E402
+
+urlpatterns += [
+    path("institutions/", institution_views.institution_index, name="institution-index"),
+    path("institutions/<int:pk>/", institution_views.institution_detail, name="institution-detail"),
+    path("institutions/fees/", institution_views.fee_search_page, name="fee-search"),
+    path(
+        "institutions/completeness/",
+        institution_views.completeness_page,
+        name="institution-completeness",
+    ),
+    path(
+        "institutions/sectors/<slug:code>/",
+        institution_views.sector_detail,
+        name="sector-detail",
+    ),
+    path(
+        "institutions/sectors/<slug:code>/fees/",
+        institution_views.sector_fees,
+        name="sector-fees",
+    ),
+    path(
+        "institutions/departments/<int:pk>/",
+        institution_views.department_institutions,
+        name="institution-department",
+    ),
+    path("institutions/review/", institution_views.institution_review, name="institution-review"),
+    path(
+        "institutions/fees/self-inspection/",
+        institution_views.fee_self_inspection_page,
+        name="fee-self-inspection",
+    ),
+]

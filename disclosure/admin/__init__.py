@@ -1,3 +1,3 @@
 """Admin for the disclosure app, one module per part of the domain."""
 
-from disclosure.admin import catalogue, entities, scoping  # noqa: F401
+from disclosure.admin import catalogue, entities, institutions, scoping  # noqa: F401

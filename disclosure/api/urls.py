@@ -27,3 +27,21 @@ urlpatterns += [
     ),
     path("topics/", catalogue_api.TopicListView.as_view(), name="topic-list"),
 ]
+
+# --- Public institutions (institutions engineer) ---
+from disclosure.api import institutions as institution_api  # noqa: E402
+
+urlpatterns += [
+    path("institutions/", institution_api.InstitutionListView.as_view(), name="institution-list"),
+    path(
+        "institutions/<int:pk>/",
+        institution_api.InstitutionDetailView.as_view(),
+        name="institution-detail",
+    ),
+    path(
+        "institution-items/",
+        institution_api.InstitutionDisclosureListView.as_view(),
+        name="institution-item-list",
+    ),
+    path("fees/", institution_api.FeeItemListView.as_view(), name="fee-list"),
+]

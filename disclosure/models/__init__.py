@@ -15,5 +15,16 @@ from disclosure.models.entities import (  # noqa: F401
     EnforcementPower,
     RandomInspectionItem,
 )
+from disclosure.models.institutions import (  # noqa: F401
+    DisclosureItemKind,
+    FeeItem,
+    FeeItemEvent,
+    InstitutionDisclosure,
+    InstitutionDisclosureEvent,
+    InstitutionMembership,
+    PublicInstitution,
+    Sector,
+    SectorRequirement,
+)
 from disclosure.models.memberships import EntityMembership  # noqa: F401
 from disclosure.models.normative import NormativeFiling, NormativeFilingEvent  # noqa: F401

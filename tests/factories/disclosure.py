@@ -190,3 +190,170 @@ def publish_entry(
     )
     entry.refresh_from_db()
     return entry
+
+
+# --- Public institutions (institutions engineer) ---
+from decimal import Decimal  # noqa: E402
+
+from disclosure.models.institutions import (  # noqa: E402
+    DisclosureItemKind,
+    FeeItem,
+    InstitutionDisclosure,
+    PublicInstitution,
+    Sector,
+    SectorRequirement,
+)
+
+INSTITUTION_KEEPER_PERMS = (
+    "disclosure.add_publicinstitution",
+    "disclosure.change_publicinstitution",
+    "disclosure.change_institutiondisclosure",
+    "disclosure.publish_institutiondisclosure",
+    "disclosure.add_feeitem",
+    "disclosure.change_feeitem",
+    "disclosure.publish_feeitem",
+)
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"sector-{n}")
+    name = factory.Sequence(lambda n: f"测试类别{n}")
+    field = Sector.Field.EDUCATION
+
+
+class DisclosureItemKindFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisclosureItemKind
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"item-{n}")
+    name = factory.Sequence(lambda n: f"公开事项{n}")
+
+
+class SectorRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SectorRequirement
+
+    sector = factory.SubFactory(SectorFactory)
+    kind = factory.SubFactory(DisclosureItemKindFactory)
+    review_interval_days = 365
+
+
+class PublicInstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublicInstitution
+
+    name = factory.Sequence(lambda n: f"西岗区测试幼儿园{n}")
+    sector = factory.SubFactory(SectorFactory)
+    supervising_department = factory.SubFactory(AdministrativeEntityFactory)
+    address = "大连市西岗区测试街1号"
+    hours = "周一至周五 7:30—17:30"
+    phone = "0411-83600000"
+    supervision_phone = "0411-83600001"
+
+
+class InstitutionDisclosureFactory(factory.django.DjangoModelFactory):
+    """A published item, last updated today, next review in a year (written directly)."""
+
+    class Meta:
+        model = InstitutionDisclosure
+
+    institution = factory.SubFactory(PublicInstitutionFactory)
+    kind = factory.SubFactory(DisclosureItemKindFactory)
+    content = "<p>本单位依法公开办事制度。</p>"
+    last_updated = factory.LazyFunction(timezone.localdate)
+    next_review_due = factory.LazyAttribute(
+        lambda item: item.last_updated + datetime.timedelta(days=365)
+    )
+    status = InstitutionDisclosure.Status.PUBLISHED
+
+
+class FeeItemFactory(factory.django.DjangoModelFactory):
+    """A published fee in force, with a legal basis (written directly)."""
+
+    class Meta:
+        model = FeeItem
+
+    institution = factory.SubFactory(PublicInstitutionFactory)
+    name = factory.Sequence(lambda n: f"保育教育费{n}")
+    category = FeeItem.Category.TUITION
+    amount_min = Decimal("450.00")
+    unit = FeeItem.Unit.PER_MONTH
+    legal_basis = "辽价发〔2005〕88号"
+    valid_from = datetime.date(2006, 9, 1)
+    status = FeeItem.Status.PUBLISHED
+
+
+def institution_keeper(**kwargs: object) -> object:
+    """An official who may keep institutions' items and fees (scope comes from memberships)."""
+    return UserFactory(perms=list(INSTITUTION_KEEPER_PERMS), **kwargs)
+
+
+# --- Information requests and annual reports (requests engineer) ---
+
+
+def make_resident_id(birth: str = "19800101", serial: str = "123", area: str = "210203") -> str:
+    """A valid 18-digit resident identity number (GB 11643 check character)."""
+    from disclosure.validators import resident_id_check_character
+
+    first17 = f"{area}{birth}{serial}"
+    return first17 + resident_id_check_character(first17)
+
+
+def request_data(**overrides: object) -> dict:
+    """The fields of a valid application by a natural person (override any)."""
+    data = {
+        "applicant_type": "natural_person",
+        "applicant_name": "王晓明",
+        "id_type": "resident_id",
+        "id_number": make_resident_id(),
+        "contact_phone": "13800000000",
+        "contact_email": "",
+        "contact_address": "",
+        "info_title": "西岗区2025年老旧小区改造计划",
+        "info_document_no": "",
+        "info_description": "",
+        "delivery_form": "email",
+        "channel": "in_person",
+    }
+    data.update(overrides)
+    return data
+
+
+def request_handler(**kwargs: object) -> object:
+    """An official who may handle requests, approve extensions and publish reports."""
+    return UserFactory(
+        perms=[
+            "disclosure.handle_informationrequest",
+            "disclosure.approve_extension_informationrequest",
+            "disclosure.publish_annualreport",
+        ],
+        **kwargs,
+    )
+
+
+def make_request(
+    *,
+    entity: object = None,
+    received: datetime.date | None = None,
+    by: object = None,
+    **overrides: object,
+) -> object:
+    """A submitted request (through the action), received on `received` when given."""
+    from disclosure.actions.requests import request_receive, request_submit
+
+    entity = entity or AdministrativeEntityFactory()
+    submitted_on = received or timezone.localdate()
+    submitted_at = timezone.make_aware(
+        datetime.datetime.combine(submitted_on, datetime.time(9, 0))
+    )
+    request, _credentials = request_submit(
+        entity=entity, data=request_data(**overrides), submitted_at=submitted_at
+    )
+    if received is not None:
+        request = request_receive(request=request, by=by or request_handler(), on=received)
+    return request

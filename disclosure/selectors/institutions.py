@@ -1,0 +1,367 @@
+"""Reads for public institutions: scoping, public lists, completeness, the fee search.
+
+Visibility: the public sees active institutions, their published items and their published fees
+that are in force today; drafts and withdrawn rows are 404 / absent. Officials see what
+`institution_ids_for_official` gives them: institutions whose own account they hold
+(`InstitutionMembership`) and institutions supervised by an entity in their department scope
+(`entity_ids_for_official`).
+
+Fee search: plain `icontains` over the fee's name and its approval document. Fee tables are
+small (thousands of rows across the district), Chinese fee names are short (学费, 挂号费, 床位费)
+and a substring match finds 学费 inside 保育费和学费 without a tokenizer; the catalogue's
+tokenising index (disclosure.search) is built for a million long documents and is not needed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from disclosure.models.institutions import (
+    DisclosureItemKind,
+    FeeItem,
+    InstitutionDisclosure,
+    InstitutionMembership,
+    PublicInstitution,
+    Sector,
+    SectorRequirement,
+)
+from disclosure.selectors.memberships import entity_ids_for_official
+
+User = AbstractBaseUser | AnonymousUser
+
+
+# --- scoping --------------------------------------------------------------------------------
+
+
+def institution_ids_for_official(user: User) -> set[int] | None:
+    """The institutions whose items and fees `user` keeps; None means every institution.
+
+    An institution's own account (InstitutionMembership) keeps that institution; officials of
+    its supervising department (and of the bodies above it, through `entity_ids_for_official`)
+    keep every institution that department supervises.
+    """
+    entity_ids = entity_ids_for_official(user)
+    if entity_ids is None:
+        return None
+    if not user.is_authenticated:
+        return set()
+    condition = Q(memberships__user=user)
+    if entity_ids:
+        condition |= Q(supervising_department_id__in=entity_ids)
+    return set(PublicInstitution.objects.filter(condition).values_list("pk", flat=True))
+
+
+def institution_in_scope(*, user: User, institution: PublicInstitution) -> bool:
+    """True when `user` keeps `institution`."""
+    ids = institution_ids_for_official(user)
+    return ids is None or institution.pk in ids
+
+
+def institutions_for_official(user: User) -> QuerySet[PublicInstitution]:
+    """The institutions `user` keeps (all statuses), with sector and department preloaded."""
+    queryset = PublicInstitution.objects.select_related("sector", "supervising_department")
+    ids = institution_ids_for_official(user)
+    return queryset if ids is None else queryset.filter(pk__in=ids)
+
+
+def institution_memberships_of(user: User) -> QuerySet[InstitutionMembership]:
+    return InstitutionMembership.objects.filter(user=user).select_related("institution")
+
+
+# --- public reads -------------------------------------------------------------------------------
+
+
+def sector_list() -> QuerySet[Sector]:
+    """Sectors with the number of active institutions in each."""
+    return Sector.objects.annotate(
+        institution_count=Count("institutions", filter=Q(institutions__is_active=True))
+    ).order_by("sort_order", "code")
+
+
+def institution_public_queryset() -> QuerySet[PublicInstitution]:
+    """Active institutions with their sector and supervising department preloaded."""
+    return PublicInstitution.objects.public().select_related("sector", "supervising_department")
+
+
+def institution_list(
+    *, sector: Sector | None = None, department_id: int | None = None
+) -> QuerySet[PublicInstitution]:
+    """Active institutions, optionally of one sector or one supervising department."""
+    queryset = institution_public_queryset()
+    if sector is not None:
+        queryset = queryset.filter(sector=sector)
+    if department_id is not None:
+        queryset = queryset.filter(supervising_department_id=department_id)
+    return queryset.order_by("sector__sort_order", "name")
+
+
+def supervising_departments() -> list[tuple[int, str, int]]:
+    """(entity id, entity name, number of active institutions) for each supervising department."""
+    rows = (
+        PublicInstitution.objects.public()
+        .values("supervising_department_id", "supervising_department__name")
+        .annotate(count=Count("pk"))
+        .order_by("supervising_department__name")
+    )
+    return [
+        (row["supervising_department_id"], row["supervising_department__name"], row["count"])
+        for row in rows
+    ]
+
+
+def published_fees(*, day: datetime.date | None = None) -> QuerySet[FeeItem]:
+    """Published fees in force on `day` (today in the district's time zone by default)."""
+    day = day or timezone.localdate()
+    return FeeItem.objects.published().in_force_on(day)
+
+
+def institution_detail_queryset(*, day: datetime.date | None = None) -> QuerySet[PublicInstitution]:
+    """Active institutions with their published items, fees in force and checklist preloaded."""
+    return institution_public_queryset().prefetch_related(
+        Prefetch(
+            "disclosures",
+            queryset=InstitutionDisclosure.objects.filter(
+                status=InstitutionDisclosure.Status.PUBLISHED
+            ).select_related("kind"),
+            to_attr="published_items",
+        ),
+        Prefetch(
+            "fees",
+            queryset=published_fees(day=day).order_by("category", "name", "pk"),
+            to_attr="fees_in_force",
+        ),
+        Prefetch(
+            "sector__requirements",
+            queryset=SectorRequirement.objects.select_related("kind"),
+            to_attr="checklist",
+        ),
+    )
+
+
+# --- completeness -------------------------------------------------------------------------------
+
+
+@dataclass
+class Completeness:
+    """How much of its sector checklist an institution publishes and keeps current.
+
+    `required`: the sector's checklist items; `published`: those the institution publishes;
+    `current`: published and not overdue for review (next review due today or later);
+    `percentage` = current / required × 100, rounded half up to one decimal (100 when the
+    sector requires nothing).
+    """
+
+    institution: PublicInstitution
+    required: list[DisclosureItemKind] = field(default_factory=list)
+    missing: list[DisclosureItemKind] = field(default_factory=list)
+    stale: list[InstitutionDisclosure] = field(default_factory=list)
+    current_count: int = 0
+
+    @property
+    def required_count(self) -> int:
+        return len(self.required)
+
+    @property
+    def published_count(self) -> int:
+        return self.required_count - len(self.missing)
+
+    @property
+    def percentage(self) -> Decimal:
+        if not self.required:
+            return Decimal("100.0")
+        share = Decimal(self.current_count * 100) / Decimal(self.required_count)
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def complete(self) -> bool:
+        return self.current_count == self.required_count
+
+
+def completeness_of(
+    *, institution: PublicInstitution, today: datetime.date | None = None
+) -> Completeness:
+    """The completeness of one institution loaded by `institution_completeness_queryset` (or
+    `institution_detail_queryset`); without the prefetches it queries."""
+    today = today or timezone.localdate()
+    checklist = getattr(institution, "checklist", None)
+    if checklist is None:
+        checklist = getattr(institution.sector, "checklist", None)
+    if checklist is None:
+        checklist = list(institution.sector.requirements.select_related("kind"))
+    items = getattr(institution, "published_items", None)
+    if items is None:
+        items = list(
+            institution.disclosures.filter(
+                status=InstitutionDisclosure.Status.PUBLISHED
+            ).select_related("kind")
+        )
+    by_kind = {item.kind_id: item for item in items}
+    result = Completeness(institution=institution)
+    for requirement in checklist:
+        result.required.append(requirement.kind)
+        item = by_kind.get(requirement.kind_id)
+        if item is None:
+            result.missing.append(requirement.kind)
+        elif item.is_stale_on(today):
+            result.stale.append(item)
+        else:
+            result.current_count += 1
+    return result
+
+
+def institution_completeness_queryset(
+    base: QuerySet[PublicInstitution],
+) -> QuerySet[PublicInstitution]:
+    """`base` with what completeness needs, in a fixed number of queries."""
+    return base.select_related("sector", "supervising_department").prefetch_related(
+        Prefetch(
+            "sector__requirements",
+            queryset=SectorRequirement.objects.select_related("kind"),
+            to_attr="checklist",
+        ),
+        Prefetch(
+            "disclosures",
+            queryset=InstitutionDisclosure.objects.filter(
+                status=InstitutionDisclosure.Status.PUBLISHED
+            ).select_related("kind"),
+            to_attr="published_items",
+        ),
+    )
+
+
+def completeness_ranking(
+    *, sector: Sector | None = None, today: datetime.date | None = None
+) -> list[tuple[Sector, list[Completeness]]]:
+    """Active institutions ranked within each sector: highest percentage first, then by name."""
+    today = today or timezone.localdate()
+    queryset = institution_list(sector=sector)
+    rows = [
+        completeness_of(institution=inst, today=today)
+        for inst in institution_completeness_queryset(queryset)
+    ]
+    by_sector: dict[int, tuple[Sector, list[Completeness]]] = {}
+    for row in rows:
+        by_sector.setdefault(row.institution.sector_id, (row.institution.sector, []))[1].append(row)
+    ranked = []
+    for sector_obj, sector_rows in by_sector.values():
+        sector_rows.sort(key=lambda r: (-r.percentage, r.institution.name))
+        ranked.append((sector_obj, sector_rows))
+    ranked.sort(key=lambda pair: (pair[0].sort_order, pair[0].code))
+    return ranked
+
+
+def completeness_for_official(
+    *, user: User, today: datetime.date | None = None
+) -> list[Completeness]:
+    """For an official: every institution they keep, with its missing and stale items."""
+    today = today or timezone.localdate()
+    queryset = institution_completeness_queryset(
+        institutions_for_official(user).order_by("sector__sort_order", "name")
+    )
+    return [completeness_of(institution=inst, today=today) for inst in queryset]
+
+
+# --- fees ---------------------------------------------------------------------------------------
+
+
+def fee_search(
+    *,
+    q: str = "",
+    sector: Sector | None = None,
+    category: str = "",
+    unit: str = "",
+    max_amount: Decimal | None = None,
+    day: datetime.date | None = None,
+) -> QuerySet[FeeItem]:
+    """Published fees in force, across all institutions, by name (substring, case-insensitive).
+
+    `max_amount` keeps fees whose lowest amount is at most it (a range 100–300 matches 150).
+    """
+    queryset = published_fees(day=day).select_related("institution", "institution__sector")
+    for term in q.split():
+        queryset = queryset.filter(Q(name__icontains=term) | Q(institution__name__icontains=term))
+    if sector is not None:
+        queryset = queryset.filter(institution__sector=sector)
+    if category:
+        queryset = queryset.filter(category=category)
+    if unit:
+        queryset = queryset.filter(unit=unit)
+    if max_amount is not None:
+        queryset = queryset.filter(amount_min__lte=max_amount)
+    return queryset.order_by("name", "amount_min", "institution__name", "pk")
+
+
+@dataclass
+class FeeComparisonRow:
+    """One fee name in a sector: how many institutions charge it, the lowest and highest."""
+
+    name: str
+    unit: str
+    unit_label: str
+    institutions: int
+    lowest: Decimal
+    highest: Decimal
+
+
+def sector_fee_comparison(
+    *, sector: Sector, day: datetime.date | None = None
+) -> list[FeeComparisonRow]:
+    """The sector's published fees grouped by name and unit, in one query."""
+    rows = (
+        published_fees(day=day)
+        .filter(institution__sector=sector)
+        .values("name", "unit")
+        .annotate(
+            institutions=Count("institution", distinct=True),
+            lowest=Min("amount_min"),
+            highest_max=Max("amount_max"),
+            highest_min=Max("amount_min"),
+        )
+        .order_by("name", "unit")
+    )
+    units = dict(FeeItem.Unit.choices)
+    return [
+        FeeComparisonRow(
+            name=row["name"],
+            unit=row["unit"],
+            unit_label=str(units.get(row["unit"], row["unit"])),
+            institutions=row["institutions"],
+            lowest=row["lowest"],
+            highest=max(v for v in (row["highest_max"], row["highest_min"]) if v is not None),
+        )
+        for row in rows
+    ]
+
+
+def sector_fee_table(*, sector: Sector, day: datetime.date | None = None) -> QuerySet[FeeItem]:
+    """Every published fee in force in the sector, by fee name then institution."""
+    return (
+        published_fees(day=day)
+        .filter(institution__sector=sector)
+        .select_related("institution")
+        .order_by("name", "institution__name", "pk")
+    )
+
+
+def fee_self_inspection(*, user: User) -> QuerySet[FeeItem]:
+    """Every fee (any status) of the institutions `user` keeps, those without a basis first.
+
+    The seed's 治理"三乱" self-inspection: each fee is listed by its basis, and a fee with no
+    legal basis or approval document is flagged for cancellation.
+    """
+    ids = institution_ids_for_official(user)
+    queryset = FeeItem.objects.select_related("institution", "institution__sector")
+    if ids is not None:
+        queryset = queryset.filter(institution_id__in=ids)
+    return queryset.order_by("institution__name", "legal_basis", "approval_document", "name")
+
+
+def institution_disclosures_for_api() -> QuerySet[InstitutionDisclosure]:
+    """Published items of active institutions, with institution and kind preloaded."""
+    return InstitutionDisclosure.objects.published().select_related(
+        "institution", "institution__sector", "kind"
+    )
