@@ -19,9 +19,24 @@ Every figure comes from aggregate queries (COUNT/SUM grouped by a few columns); 
 read from a histogram of working days, never from a loop over the cases.
 """
 
+import calendar
+import datetime
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from services.models import (
+    ConsultationCount,
+    Rating,
+    ServiceCase,
+    ServiceCasePause,
+)
+from workdays.calendar import workdays_between
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -111,3 +126,364 @@ def satisfaction_percent(counts: Mapping[int, int]) -> Decimal | None:
     """满意率: ratings of 3 (基本满意) or better / all ratings, in percent."""
     total = sum(counts.get(level, 0) for level in RATING_LEVELS)
     return rate_percent(sum(counts.get(level, 0) for level in (5, 4, 3)), total)
+
+
+# --- Periods ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days that statistics are counted over."""
+
+    first: datetime.date
+    last: datetime.date
+    kind: str = "custom"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "year":
+            return _("%(year)s") % {"year": self.first.year}
+        if self.kind == "half":
+            half = _("first half") if self.first.month == 1 else _("second half")
+            return _("%(year)s, %(half)s") % {"year": self.first.year, "half": half}
+        if self.kind == "month":
+            return _("%(year)s-%(month)02d") % {"year": self.first.year, "month": self.first.month}
+        return _("%(first)s to %(last)s") % {
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+        }
+
+    def months(self) -> list[datetime.date]:
+        """The first day of every month the period touches."""
+        months, cursor = [], self.first.replace(day=1)
+        while cursor <= self.last:
+            months.append(cursor)
+            cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+
+def period_year(year: int) -> Period:
+    return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), "year")
+
+
+def period_half(year: int, half: int) -> Period:
+    """The first (1) or second (2) half of `year`."""
+    if half not in (1, 2):
+        raise ValueError("half is 1 or 2")
+    if half == 1:
+        return Period(datetime.date(year, 1, 1), datetime.date(year, 6, 30), "half")
+    return Period(datetime.date(year, 7, 1), datetime.date(year, 12, 31), "half")
+
+
+def period_month(year: int, month: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    return Period(datetime.date(year, month, 1), datetime.date(year, month, last), "month")
+
+
+# --- Figures from the records -----------------------------------------------------------------
+
+
+@dataclass
+class ServiceFigures:
+    """One set of figures (the whole centre, a department or an item) for one period."""
+
+    consultations: int = 0
+    accepted: int = 0
+    completed: int = 0
+    on_time: int = 0
+    deemed_approvals: int = 0
+    workdays_histogram: dict[int, int] = field(default_factory=dict)
+    rating_counts: dict[int, int] = field(default_factory=dict)
+    committed_days: int | None = None
+    key: int | None = None
+    name: str = ""
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return completion_rate(completed=self.completed, accepted=self.accepted)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return on_time_rate(on_time=self.on_time, completed=self.completed)
+
+    @property
+    def median_workdays(self) -> int | None:
+        return median_from_histogram(self.workdays_histogram)
+
+    @property
+    def p90_workdays(self) -> int | None:
+        return p90_from_histogram(self.workdays_histogram)
+
+    @property
+    def ratings_total(self) -> int:
+        return sum(self.rating_counts.values())
+
+    @property
+    def rating_distribution(self) -> list[dict]:
+        return rating_distribution(self.rating_counts)
+
+    @property
+    def rating_mean(self) -> Decimal | None:
+        return rating_mean(self.rating_counts)
+
+    @property
+    def satisfaction(self) -> Decimal | None:
+        return satisfaction_percent(self.rating_counts)
+
+    @property
+    def within_commitment(self) -> bool | None:
+        """Whether the median case took no longer than the item's commitment."""
+        if self.committed_days is None or self.median_workdays is None:
+            return None
+        return self.median_workdays <= self.committed_days
+
+    def as_dict(self) -> dict:
+        """The figures as plain values (API, CSV)."""
+        return {
+            "consultations": self.consultations,
+            "accepted": self.accepted,
+            "completed": self.completed,
+            "completion_rate": self.completion_rate,
+            "on_time": self.on_time,
+            "on_time_rate": self.on_time_rate,
+            "deemed_approvals": self.deemed_approvals,
+            "median_workdays": self.median_workdays,
+            "p90_workdays": self.p90_workdays,
+            "committed_days": self.committed_days,
+            "ratings": {str(row["level"]): row["count"] for row in self.rating_distribution},
+            "rating_mean": self.rating_mean,
+            "satisfaction_rate": self.satisfaction,
+        }
+
+
+def _case_filter(entity_id: int | None, item_id: int | None, prefix: str = "") -> Q:
+    q = Q()
+    if entity_id is not None:
+        q &= Q(**{f"{prefix}entity_id": entity_id})
+    if item_id is not None:
+        q &= Q(**{f"{prefix}item_id": item_id})
+    return q
+
+
+def _in(period: Period, field_name: str) -> Q:
+    return Q(**{f"{field_name}__range": (period.first, period.last)})
+
+
+ON_TIME = Q(completed_on__lte=F("due_date"), deemed_approved_on__isnull=True)
+
+
+def _case_counts(period: Period, scope: Q, group: str | None) -> dict:
+    """Accepted, completed, on-time and deemed counts, by `group` (a field) or for all."""
+    queryset = ServiceCase.objects.filter(scope).filter(
+        _in(period, "accepted_on") | _in(period, "completed_on") | _in(period, "deemed_approved_on")
+    )
+    aggregates = {
+        "accepted": Count("id", filter=_in(period, "accepted_on")),
+        "completed": Count("id", filter=_in(period, "completed_on")),
+        "on_time": Count("id", filter=_in(period, "completed_on") & ON_TIME),
+        "deemed": Count("id", filter=_in(period, "deemed_approved_on")),
+    }
+    if group is None:
+        return {None: queryset.aggregate(**aggregates)}
+    rows = queryset.values(group).annotate(**aggregates).order_by()
+    return {row[group]: row for row in rows}
+
+
+def _consultations(period: Period, entity_id: int | None, item_id: int | None, group: str | None):
+    queryset = ConsultationCount.objects.filter(date__range=(period.first, period.last))
+    if entity_id is not None:
+        queryset = queryset.filter(item__entity_id=entity_id)
+    if item_id is not None:
+        queryset = queryset.filter(item_id=item_id)
+    if group is None:
+        return {None: queryset.aggregate(n=Sum("count"))["n"] or 0}
+    column = "item__entity_id" if group == "entity_id" else group
+    rows = queryset.values(column).annotate(n=Sum("count")).order_by()
+    return {row[column]: row["n"] or 0 for row in rows}
+
+
+def _rating_counts(period: Period, scope: Q, group: str | None) -> dict:
+    queryset = Rating.objects.counted().filter(rated_on__range=(period.first, period.last))
+    queryset = queryset.filter(scope)
+    fields = ["level"] if group is None else [group, "level"]
+    result: dict = {}
+    for row in queryset.values(*fields).annotate(n=Count("id")).order_by():
+        key = None if group is None else row[group]
+        result.setdefault(key, {})[row["level"]] = row["n"]
+    return result
+
+
+def _workdays_histograms(period: Period, scope: Q, group: str | None) -> dict:
+    """Histograms of working days from acceptance to completion, by `group` or for all.
+
+    Counted from grouped (accepted_on, completed_on) pairs, then corrected for the few cases
+    whose clock was paused (their paused working days do not count).
+    """
+    completed = ServiceCase.objects.filter(scope).filter(
+        _in(period, "completed_on"), accepted_on__isnull=False
+    )
+    fields = (
+        ["accepted_on", "completed_on"] if group is None else [group, "accepted_on", "completed_on"]
+    )
+    result: dict = {}
+    elapsed_cache: dict[tuple, int] = {}
+
+    def elapsed(accepted: datetime.date, done: datetime.date) -> int:
+        key = (accepted, done)
+        if key not in elapsed_cache:
+            elapsed_cache[key] = max(workdays_between(accepted, done), 0) if done > accepted else 0
+        return elapsed_cache[key]
+
+    for row in completed.values(*fields).annotate(n=Count("id")).order_by():
+        key = None if group is None else row[group]
+        days = elapsed(row["accepted_on"], row["completed_on"])
+        histogram = result.setdefault(key, {})
+        histogram[days] = histogram.get(days, 0) + row["n"]
+
+    pause_fields = ["case_id", "case__accepted_on", "case__completed_on", "first", "last"]
+    if group is not None:
+        pause_fields.append(f"case__{group}")
+    paused: dict[int, dict] = {}
+    pauses = ServiceCasePause.objects.filter(
+        case__in=completed.values("pk"), last__isnull=False
+    ).values(*pause_fields)
+    for pause in pauses:
+        case = paused.setdefault(
+            pause["case_id"],
+            {
+                "accepted": pause["case__accepted_on"],
+                "done": pause["case__completed_on"],
+                "key": None if group is None else pause[f"case__{group}"],
+                "paused": 0,
+            },
+        )
+        low = max(pause["first"] - datetime.timedelta(days=1), case["accepted"])
+        high = min(pause["last"], case["done"])
+        if high > low:
+            case["paused"] += workdays_between(low, high)
+    for case in paused.values():
+        if not case["paused"]:
+            continue
+        raw = elapsed(case["accepted"], case["done"])
+        histogram = result[case["key"]]
+        histogram[raw] -= 1
+        if histogram[raw] == 0:
+            del histogram[raw]
+        adjusted = max(raw - case["paused"], 0)
+        histogram[adjusted] = histogram.get(adjusted, 0) + 1
+    return result
+
+
+def service_figures(
+    *, period: Period, entity_id: int | None = None, item_id: int | None = None
+) -> ServiceFigures:
+    """The figures of the whole centre, one department or one item for `period` (5-6 queries)."""
+    scope = _case_filter(entity_id, item_id)
+    counts = _case_counts(period, scope, None)[None]
+    return ServiceFigures(
+        consultations=_consultations(period, entity_id, item_id, None)[None],
+        accepted=counts["accepted"],
+        completed=counts["completed"],
+        on_time=counts["on_time"],
+        deemed_approvals=counts["deemed"],
+        workdays_histogram=_workdays_histograms(period, scope, None).get(None, {}),
+        rating_counts=_rating_counts(period, _case_filter(entity_id, item_id, "case__"), None).get(
+            None, {}
+        ),
+    )
+
+
+def _grouped(
+    *, period: Period, group: str, entity_id: int | None, names: dict[int, tuple[str, int | None]]
+) -> list[ServiceFigures]:
+    scope = _case_filter(entity_id, None)
+    counts = _case_counts(period, scope, group)
+    consultations = _consultations(period, entity_id, None, group)
+    histograms = _workdays_histograms(period, scope, group)
+    ratings = _rating_counts(period, _case_filter(entity_id, None, "case__"), f"case__{group}")
+    rows = []
+    for key, (name, committed) in names.items():
+        count = counts.get(key, {})
+        figures = ServiceFigures(
+            key=key,
+            name=name,
+            committed_days=committed,
+            consultations=consultations.get(key, 0),
+            accepted=count.get("accepted", 0),
+            completed=count.get("completed", 0),
+            on_time=count.get("on_time", 0),
+            deemed_approvals=count.get("deemed", 0),
+            workdays_histogram=histograms.get(key, {}),
+            rating_counts=ratings.get(key, {}),
+        )
+        if figures.consultations or figures.accepted or figures.completed:
+            rows.append(figures)
+    return rows
+
+
+def service_figures_by_entity(*, period: Period) -> list[ServiceFigures]:
+    """The figures per department with any activity in `period`, in department order."""
+    from disclosure.models import AdministrativeEntity
+
+    names = {
+        pk: (name, None)
+        for pk, name in AdministrativeEntity.objects.filter(service_items__isnull=False)
+        .distinct()
+        .order_by("sort_order", "name")
+        .values_list("pk", "name")
+    }
+    return _grouped(period=period, group="entity_id", entity_id=None, names=names)
+
+
+def service_figures_by_item(
+    *, period: Period, entity_id: int | None = None
+) -> list[ServiceFigures]:
+    """The figures per service item with any activity in `period`, with its commitment."""
+    from services.models import ServiceItem
+
+    items = ServiceItem.objects.all()
+    if entity_id is not None:
+        items = items.filter(entity_id=entity_id)
+    names = {
+        pk: (name, committed)
+        for pk, name, committed in items.order_by("entity_id", "basic_code", "id").values_list(
+            "pk", "name", "committed_days"
+        )
+    }
+    return _grouped(period=period, group="item_id", entity_id=entity_id, names=names)
+
+
+def service_figures_by_month(
+    *, period: Period, entity_id: int | None = None, item_id: int | None = None
+) -> list[dict]:
+    """Accepted and completed per month of `period` (for the chart): two grouped queries."""
+    scope = _case_filter(entity_id, item_id)
+    base = ServiceCase.objects.filter(scope)
+    accepted = dict(
+        base.filter(_in(period, "accepted_on"))
+        .annotate(month=TruncMonth("accepted_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("month", "n")
+    )
+    completed = dict(
+        base.filter(_in(period, "completed_on"))
+        .annotate(month=TruncMonth("completed_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("month", "n")
+    )
+
+    def _get(counts: dict, month: datetime.date) -> int:
+        for key, value in counts.items():
+            day = key.date() if isinstance(key, datetime.datetime) else key
+            if day == month:
+                return value
+        return 0
+
+    return [
+        {"month": month, "accepted": _get(accepted, month), "completed": _get(completed, month)}
+        for month in period.months()
+    ]

@@ -86,3 +86,164 @@ def test_rating_figures_without_ratings():
     assert [row["percent"] for row in rating_distribution({})] == [None] * 5
     assert rating_mean({}) is None
     assert satisfaction_percent({}) is None
+
+
+# --- The figures from records -----------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from services.models import Rating, ServiceCase, ServiceCasePause  # noqa: E402
+from services.selectors.statistics import (  # noqa: E402
+    period_half,
+    period_month,
+    period_year,
+    service_figures,
+    service_figures_by_entity,
+    service_figures_by_item,
+    service_figures_by_month,
+)
+from tests.factories.services import (  # noqa: E402
+    ConsultationCountFactory,
+    ServiceCaseFactory,
+    ServiceItemFactory,
+)
+
+D = datetime.date
+
+
+def _case(item, *, accepted, completed=None, due=None, deemed=None):
+    values = {
+        "item": item,
+        "received_on": accepted,
+        "accepted_on": accepted,
+        "due_date": due,
+        "status": ServiceCase.Status.ACCEPTED,
+    }
+    if completed:
+        values.update(
+            status=ServiceCase.Status.COMPLETED,
+            completed_on=completed,
+            result=ServiceCase.Result.APPROVED,
+            deemed_approved_on=deemed,
+        )
+    return ServiceCaseFactory(**values)
+
+
+def _rating(case, level, **extra):
+    return Rating.objects.create(
+        case=case, level=level, channel=Rating.Channel.WINDOW, rated_on=case.completed_on, **extra
+    )
+
+
+@pytest.fixture
+def small_centre(db):
+    """Two items in two departments, with every figure worked out by hand (see the asserts)."""
+    a = ServiceItemFactory(committed_days=2, statutory_days=10)
+    b = ServiceItemFactory(committed_days=5, statutory_days=10)
+    ConsultationCountFactory(item=a, date=D(2006, 3, 1), count=10)
+    ConsultationCountFactory(item=a, date=D(2006, 4, 1), count=5)
+    ConsultationCountFactory(item=b, date=D(2006, 3, 2), count=7)
+    ConsultationCountFactory(item=b, date=D(2006, 7, 1), count=100)  # outside the half-year
+    a1 = _case(a, accepted=D(2006, 3, 6), completed=D(2006, 3, 7), due=D(2006, 3, 8))  # 1 wd
+    a2 = _case(a, accepted=D(2006, 3, 6), completed=D(2006, 3, 8), due=D(2006, 3, 8))  # 2 wd
+    a3 = _case(  # 4 wd, late, deemed approved
+        a, accepted=D(2006, 3, 6), completed=D(2006, 3, 10), due=D(2006, 3, 8), deemed=D(2006, 3, 9)
+    )
+    _case(a, accepted=D(2006, 3, 6), due=D(2006, 3, 8))  # still open
+    b1 = _case(b, accepted=D(2006, 3, 6), completed=D(2006, 3, 13), due=D(2006, 3, 15))
+    ServiceCasePause.objects.create(
+        case=b1, reason="expert_review", first=D(2006, 3, 8), last=D(2006, 3, 9)
+    )  # 5 wd elapsed, 2 paused -> 3
+    _case(b, accepted=D(2006, 6, 29), completed=D(2006, 7, 3), due=D(2006, 7, 6))
+    _rating(a1, 5)
+    _rating(a2, 4)
+    _rating(a3, 1)
+    _rating(b1, 2, status=Rating.Status.EXCLUDED)  # upheld appeal: not counted
+    Rating.objects.create(
+        case=a3, level=3, kind=Rating.Kind.FOLLOW_UP, channel="window", rated_on=D(2006, 3, 20)
+    )
+    return a, b
+
+
+def test_figures_of_the_half_year_by_hand(small_centre):
+    figures = service_figures(period=period_half(2006, 1))
+    assert figures.consultations == 22
+    assert figures.accepted == 6
+    assert figures.completed == 4
+    assert figures.completion_rate == Decimal("66.7")
+    assert figures.on_time == 3
+    assert figures.on_time_rate == Decimal("75.0")
+    assert figures.deemed_approvals == 1
+    assert figures.workdays_histogram == {1: 1, 2: 1, 4: 1, 3: 1}
+    assert figures.median_workdays == 2
+    assert figures.p90_workdays == 4
+    assert figures.rating_counts == {5: 1, 4: 1, 1: 1}
+    assert figures.rating_mean == Decimal("3.33")
+
+
+def test_figures_per_item_and_department(small_centre):
+    a, b = small_centre
+    by_item = {row.key: row for row in service_figures_by_item(period=period_half(2006, 1))}
+    assert set(by_item) == {a.pk, b.pk}
+    fa, fb = by_item[a.pk], by_item[b.pk]
+    assert (fa.consultations, fa.accepted, fa.completed, fa.on_time, fa.deemed_approvals) == (
+        15,
+        4,
+        3,
+        2,
+        1,
+    )
+    assert fa.completion_rate == Decimal("75.0")
+    assert fa.on_time_rate == Decimal("66.7")
+    assert (fa.median_workdays, fa.p90_workdays, fa.committed_days) == (2, 4, 2)
+    assert fa.within_commitment is True
+    assert fa.rating_counts == {5: 1, 4: 1, 1: 1}
+    assert (fb.consultations, fb.accepted, fb.completed, fb.on_time) == (7, 2, 1, 1)
+    assert (fb.completion_rate, fb.on_time_rate) == (Decimal("50.0"), Decimal("100.0"))
+    assert (fb.median_workdays, fb.p90_workdays) == (3, 3)
+    assert fb.rating_counts == {}
+    by_entity = {row.key: row for row in service_figures_by_entity(period=period_half(2006, 1))}
+    assert by_entity[a.entity_id].accepted == 4
+    assert by_entity[b.entity_id].completed == 1
+    one = service_figures(period=period_half(2006, 1), item_id=a.pk)
+    assert (one.accepted, one.completed, one.consultations) == (4, 3, 15)
+    dept = service_figures(period=period_half(2006, 1), entity_id=b.entity_id)
+    assert (dept.accepted, dept.completed, dept.consultations) == (2, 1, 7)
+
+
+def test_figures_of_other_periods(small_centre):
+    march = service_figures(period=period_month(2006, 3))
+    assert (march.consultations, march.accepted, march.completed) == (17, 5, 4)
+    year = service_figures(period=period_year(2006))
+    assert (year.consultations, year.accepted, year.completed) == (122, 6, 5)
+    months = service_figures_by_month(period=period_half(2006, 1))
+    assert [m["month"] for m in months] == [D(2006, m, 1) for m in range(1, 7)]
+    assert [(m["accepted"], m["completed"]) for m in months] == [
+        (0, 0),
+        (0, 0),
+        (5, 4),
+        (0, 0),
+        (0, 0),
+        (1, 0),
+    ]
+    empty = service_figures(period=period_year(2005))
+    assert (empty.accepted, empty.completion_rate, empty.median_workdays) == (0, None, None)
+
+
+def test_statistics_query_count_does_not_grow_with_cases(db):
+    item = ServiceItemFactory()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            service_figures(period=period_half(2006, 1))
+            service_figures_by_item(period=period_half(2006, 1))
+        return len(queries)
+
+    _case(item, accepted=D(2006, 3, 6), completed=D(2006, 3, 7), due=D(2006, 3, 8))
+    one = count()
+    for day in range(1, 20):
+        _case(item, accepted=D(2006, 4, 3), completed=D(2006, 4, 3 + day % 4), due=D(2006, 4, 5))
+    assert count() == one
