@@ -1,0 +1,111 @@
+"""Reads for supervision: the public lists, the officials' and supervisors' scoped lists.
+
+Visibility is decided here once for every surface (pages, API, admin):
+
+- the public sees active supervisors (never their contacts), every rectification project with
+  its progress, and summaries of accepted visits (never private notes);
+- the supervision bureau sees every visit; an invited supervisor only their own
+  (`visits_visible_to`).
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Prefetch, QuerySet
+
+from complaints.models.supervision import (
+    InspectionVisit,
+    RectificationProgress,
+    RectificationProject,
+    Supervisor,
+    VisitFinding,
+)
+
+User = AbstractBaseUser | AnonymousUser
+MANAGE = "complaints.manage_supervision"
+
+# The fields a public surface may load: a supervisor's contacts are never among them.
+SUPERVISOR_PUBLIC_FIELDS = (
+    "id",
+    "name",
+    "role",
+    "kind",
+    "affiliation",
+    "term_start",
+    "term_end",
+    "is_active",
+)
+
+
+def supervisor_public_list() -> QuerySet[Supervisor]:
+    """Active supervisors as the public sees them: name, role, kind, affiliation, term."""
+    return Supervisor.objects.filter(is_active=True).only(*SUPERVISOR_PUBLIC_FIELDS)
+
+
+def visits_visible_to(user: User) -> QuerySet[InspectionVisit]:
+    """The visits `user` may see and keep: all for the bureau, one's own for a supervisor.
+
+    Anyone else (another official, the public) gets none here; the public reads
+    `visit_public_summaries`.
+    """
+    queryset = InspectionVisit.objects.select_related(
+        "supervisor", "window", "entity", "recorded_by"
+    )
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.has_perm(MANAGE):
+        return queryset
+    return queryset.filter(supervisor__user=user, supervisor__user__isnull=False)
+
+
+def visit_public_summaries() -> QuerySet[InspectionVisit]:
+    """Accepted visits for the public: kind, date, target, summary, finding counts.
+
+    Private notes and the supervisor's identity are not loaded (an unannounced visit's
+    inspector stays unnamed).
+    """
+    return (
+        InspectionVisit.objects.accepted()
+        .select_related("window", "entity")
+        .defer("private_notes", "follow_up", "supervisor", "recorded_by")
+        .annotate(findings_count=Count("findings", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=VisitFinding.objects.select_related("responsible_entity").only(
+                    "id",
+                    "visit_id",
+                    "description",
+                    "severity",
+                    "responsible_entity__id",
+                    "responsible_entity__name",
+                    "rectification_project_id",
+                ),
+            )
+        )
+    )
+
+
+def rectification_project_list() -> QuerySet[RectificationProject]:
+    """Every rectification project, public for accountability, with its department."""
+    return (
+        RectificationProject.objects.select_related("responsible_entity", "source_visit")
+        .prefetch_related("coordinating_entities")
+        .annotate(progress_count=Count("progress_updates", distinct=True))
+    )
+
+
+def rectification_project_detail_queryset() -> QuerySet[RectificationProject]:
+    """Projects with their progress updates, findings and public history."""
+    return RectificationProject.objects.select_related(
+        "responsible_entity", "source_visit", "source_visit__window", "source_visit__entity"
+    ).prefetch_related(
+        "coordinating_entities",
+        Prefetch(
+            "progress_updates",
+            queryset=RectificationProgress.objects.order_by("reported_on", "id"),
+        ),
+        Prefetch(
+            "findings",
+            queryset=VisitFinding.objects.select_related("responsible_entity", "visit"),
+        ),
+        "events",
+    )
