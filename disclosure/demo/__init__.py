@@ -2,10 +2,11 @@
 
 from typing import TextIO
 
-from disclosure.demo import catalogue, entities
+from disclosure.demo import catalogue, entities, institutions
 
 
 def load(*, out: TextIO) -> None:
     """Load entities first (publishers), then the catalogue; a second run adds nothing."""
     entities.load(out=out)
     catalogue.load(out=out)
+    institutions.load(out=out)
