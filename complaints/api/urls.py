@@ -2,3 +2,15 @@
 
 app_name = "complaints-api"
 urlpatterns: list = []
+
+# --- Complaints (part A) ---
+from django.urls import path  # noqa: E402
+
+from complaints.api import complaints as complaint_api  # noqa: E402
+
+urlpatterns += [
+    path("", complaint_api.ComplaintSubmitView.as_view(), name="complaint-submit"),
+    path("track/", complaint_api.ComplaintTrackView.as_view(), name="complaint-track"),
+    path("ledger/", complaint_api.LedgerListView.as_view(), name="ledger-list"),
+    path("statistics/", complaint_api.StatisticsView.as_view(), name="statistics"),
+]

@@ -1,0 +1,3 @@
+"""Admin registrations of the complaints app."""
+
+from complaints.admin import complaints  # noqa: F401  (part A)

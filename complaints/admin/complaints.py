@@ -1,0 +1,262 @@
+"""Admin for efficiency complaints: scoped lists, the firewall, and workflow steps via actions.
+
+The list and the change view go through `complaints_visible_to` (the bureau sees every
+complaint, a department only those about it). The complainant's identity is shown only when
+`complainant_identity_visible` allows it, and every such display is logged
+(`complaint_identity_reveal`). Every change goes through complaints.actions.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from complaints.actions import complaints as actions
+from complaints.models import Complaint, ComplaintEvent, Open311Key
+from complaints.models.complaints import IDENTITY_FIELDS, TRANSITIONS
+from complaints.selectors.complaints import complainant_identity_visible, complaints_visible_to
+from disclosure.exceptions import TransitionNotAllowed
+from disclosure.models import AdministrativeEntity
+
+S = Complaint.Status
+PUBLIC_FIELDS = (
+    "tracking_no",
+    "status",
+    "category",
+    "entity",
+    "window",
+    "item",
+    "case",
+    "institution",
+    "description",
+    "occurred_on",
+    "place",
+    "anonymous",
+    "received_on",
+    "investigator",
+    "stage_started_on",
+    "stage_workdays",
+    "stage_due_on",
+    "overdue_on",
+    "registered_on",
+    "decline_reason",
+    "finding",
+    "measures",
+    "conclusion",
+    "reply",
+    "replied_on",
+    "rating",
+    "reconsideration_requested_on",
+    "closed_on",
+    "withdrawn_on",
+    "withdraw_reason",
+)
+
+
+class ComplaintEventInline(admin.TabularInline):
+    model = ComplaintEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "from_status", "to_status", "actor", "note", "public"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class WorkflowForm(forms.Form):
+    """One step of the workflow; which fields matter depends on the step."""
+
+    STEPS = [
+        ("register", _("Register (立案)")),
+        ("decline", _("Decline (不予受理)")),
+        ("assign", _("Assign an investigator")),
+        ("investigate", _("Start or resume the investigation")),
+        ("transfer", _("Transfer to another department")),
+        ("request_information", _("Ask the complainant for information")),
+        ("conclude", _("Conclude")),
+        ("reply", _("Reply")),
+        ("close", _("Close")),
+    ]
+    step = forms.ChoiceField(label=_("Step"), choices=STEPS)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    decline_reason = forms.ChoiceField(
+        label=_("Reason for declining"),
+        choices=[("", "—"), *Complaint.DeclineReason.choices],
+        required=False,
+    )
+    investigator = forms.ModelChoiceField(label=_("Investigator"), queryset=None, required=False)
+    entity = forms.ModelChoiceField(
+        label=_("Department"), queryset=AdministrativeEntity.objects.all(), required=False
+    )
+    finding = forms.ChoiceField(
+        label=_("Finding"), choices=[("", "—"), *Complaint.Finding.choices], required=False
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures"),
+        choices=Complaint.Measure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion (public summary)"), widget=forms.Textarea, required=False
+    )
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        self.fields["investigator"].queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(user_permissions__codename="handle_complaint")
+                | Q(groups__permissions__codename="handle_complaint")
+                | Q(is_superuser=True)
+            )
+            .distinct()
+        )
+
+
+def workflow_run(complaint: Complaint, by, data: dict) -> None:
+    step, note = data["step"], data.get("note") or ""
+    if step == "register":
+        actions.complaint_register(complaint=complaint, by=by, note=note)
+    elif step == "decline":
+        actions.complaint_decline(
+            complaint=complaint, by=by, reason=data.get("decline_reason") or "", note=note
+        )
+    elif step == "assign":
+        if data.get("investigator") is None:
+            raise ValidationError({"investigator": _("Choose the investigator.")})
+        actions.complaint_assign(
+            complaint=complaint, by=by, investigator=data["investigator"], note=note
+        )
+    elif step == "investigate":
+        actions.complaint_investigate(complaint=complaint, by=by, note=note)
+    elif step == "transfer":
+        if data.get("entity") is None:
+            raise ValidationError({"entity": _("Choose the department.")})
+        actions.complaint_transfer(complaint=complaint, by=by, entity=data["entity"], note=note)
+    elif step == "request_information":
+        actions.complaint_request_information(complaint=complaint, by=by, note=note)
+    elif step == "conclude":
+        actions.complaint_conclude(
+            complaint=complaint,
+            by=by,
+            finding=data.get("finding") or "",
+            measures=data.get("measures") or [],
+            conclusion=data.get("conclusion") or "",
+            note=note,
+        )
+    elif step == "reply":
+        actions.complaint_reply(
+            complaint=complaint, by=by, reply=data.get("reply") or "", note=note
+        )
+    elif step == "close":
+        actions.complaint_close(complaint=complaint, by=by, note=note)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "tracking_no",
+        "received_on",
+        "category",
+        "status",
+        "stage_due_on",
+        "overdue_on",
+        "entity",
+    ]
+    list_filter = ["status", "category", ("overdue_on", admin.EmptyFieldListFilter)]
+    search_fields = ["tracking_no"]
+    ordering = ["stage_due_on", "id"]
+    inlines = [ComplaintEventInline]
+
+    def get_queryset(self, request: HttpRequest):
+        return complaints_visible_to(request.user).defer(*IDENTITY_FIELDS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # complaints come from citizens: the form, the API or Open311
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # nothing vanishes from the ledger
+
+    def get_fields(self, request: HttpRequest, obj: Complaint | None = None):
+        if obj is not None and complainant_identity_visible(request.user, obj):
+            return [*PUBLIC_FIELDS, *IDENTITY_FIELDS]
+        return list(PUBLIC_FIELDS)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None):
+        return self.get_fields(request, obj)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and complainant_identity_visible(request.user, obj):
+            obj = Complaint.objects.get(pk=obj.pk)
+            actions.complaint_identity_reveal(complaint=obj, by=request.user, surface="admin")
+        return obj
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/workflow/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="complaints_complaint_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["workflow_url"] = reverse(
+            "admin:complaints_complaint_workflow", args=[object_id]
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        complaint = get_object_or_404(
+            complaints_visible_to(request.user).defer(*IDENTITY_FIELDS), pk=pk
+        )
+        if not request.user.has_perm(actions.PERM_HANDLE):
+            raise PermissionDenied
+        form = WorkflowForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow_run(complaint, request.user, form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            except (TransitionNotAllowed, actions.ComplaintRuleError) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Done."))
+                return HttpResponseRedirect(
+                    reverse("admin:complaints_complaint_change", args=[complaint.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Workflow step for %(number)s") % {"number": complaint.tracking_no},
+            "complaint": complaint,
+            "form": form,
+            "next_statuses": sorted(TRANSITIONS.get(complaint.status, ())),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "complaints/complaint_admin_workflow.html", context)
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "created_at"]
+    readonly_fields = ["key", "created_at"]

@@ -1,0 +1,271 @@
+"""Reads for efficiency complaints: the public ledger, the citizen's timeline, officials' queues.
+
+The firewall: the complainant's identity is visible only to officials who may reveal it
+(`complaints.reveal_complainant`) and are the complaint's investigator or supervise every
+complaint, and never to an official of the department complained about. Public surfaces read
+`LEDGER_FIELDS` only.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from complaints.models import Complaint, ComplaintEvent
+from complaints.models.complaints import IDENTITY_FIELDS, IN_PROGRESS
+from disclosure.selectors.memberships import entity_ids_for_official
+
+User = AbstractBaseUser | AnonymousUser
+S = Complaint.Status
+
+# The only fields a public surface (page, ledger, API, Open311) ever loads.
+LEDGER_FIELDS = (
+    "id",
+    "tracking_no",
+    "received_on",
+    "category",
+    "status",
+    "decline_reason",
+    "finding",
+    "measures",
+    "concluded_on",
+    "replied_on",
+    "closed_on",
+    "withdrawn_on",
+    "updated_at",
+    "stage_due_on",
+    "entity__id",
+    "entity__name",
+    "window__id",
+    "window__number",
+    "window__name",
+    "window__entity__id",
+    "window__entity__name",
+    "item__id",
+    "item__name",
+    "item__entity__id",
+    "item__entity__name",
+    "case__id",
+    "case__entity__id",
+    "case__entity__name",
+)
+_RELATED = ("entity", "window__entity", "item__entity", "case__entity")
+
+CONCLUDED = (S.CONCLUDED, S.REPLIED, S.CLOSED)
+
+
+def _public_queryset() -> QuerySet:
+    queryset = Complaint.objects.select_related(*_RELATED)
+    if hasattr(Complaint, "institution"):
+        queryset = queryset.select_related("institution__supervising_department")
+        return queryset.only(
+            *LEDGER_FIELDS,
+            "institution__id",
+            "institution__name",
+            "institution__supervising_department__id",
+            "institution__supervising_department__name",
+        )
+    return queryset.only(*LEDGER_FIELDS)
+
+
+def complaints_ledger(
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    entity_id: int | None = None,
+    year: int | None = None,
+) -> QuerySet:
+    """Every complaint ever received, newest first, without any personal data."""
+    queryset = _public_queryset().order_by("-received_on", "-id")
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category=category)
+    if entity_id:
+        queryset = queryset.filter(
+            Q(entity_id=entity_id)
+            | Q(entity__isnull=True, window__entity_id=entity_id)
+            | Q(entity__isnull=True, item__entity_id=entity_id)
+            | Q(entity__isnull=True, case__entity_id=entity_id)
+        )
+    if year:
+        queryset = queryset.filter(received_on__year=year)
+    return queryset
+
+
+def complaint_public_get(number: str) -> Complaint | None:
+    """One complaint by its tracking number, public fields only (Open311 requests/{id})."""
+    return _public_queryset().filter(tracking_no=number).first()
+
+
+def ledger_state(complaint: Complaint) -> str:
+    """The ledger's state group: in_progress, concluded, declined or withdrawn."""
+    if complaint.status in CONCLUDED:
+        return "concluded"
+    if complaint.status in (S.DECLINED, S.WITHDRAWN):
+        return str(complaint.status)
+    return "in_progress"
+
+
+@dataclass
+class MonthCounts:
+    month: datetime.date
+    received: int = 0
+    concluded: int = 0
+    in_progress: int = 0
+    declined: int = 0
+    withdrawn: int = 0
+
+    @property
+    def reconciles(self) -> bool:
+        """received = concluded + in progress + declined + withdrawn."""
+        return self.received == self.concluded + self.in_progress + self.declined + self.withdrawn
+
+
+@dataclass
+class LedgerCounts:
+    months: list[MonthCounts] = field(default_factory=list)
+    total: MonthCounts | None = None
+
+    @property
+    def reconciles(self) -> bool:
+        return all(month.reconciles for month in self.months) and (
+            self.total is None or self.total.reconciles
+        )
+
+
+def ledger_monthly_counts(*, year: int | None = None) -> LedgerCounts:
+    """Counts per month of receipt, by ledger state (one query)."""
+    queryset = Complaint.objects.all()
+    if year:
+        queryset = queryset.filter(received_on__year=year)
+    rows = (
+        queryset.annotate(month=TruncMonth("received_on")).values_list("month", "status").order_by()
+    )
+    tally: Counter = Counter()
+    for month, status in rows:
+        tally[(month, status)] += 1
+    months: dict[datetime.date, MonthCounts] = {}
+    total = MonthCounts(month=datetime.date(year or 1, 1, 1))
+    for (month, status), n in tally.items():
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        counts = months.setdefault(month, MonthCounts(month=month))
+        group = ledger_state(Complaint(status=status))
+        for target in (counts, total):
+            target.received += n
+            setattr(target, group, getattr(target, group) + n)
+    return LedgerCounts(months=[months[m] for m in sorted(months)], total=total)
+
+
+def ledger_department_counts() -> list[dict]:
+    """Per department (never a person): received, concluded, in progress, substantiated."""
+    result: dict[str, dict] = {}
+    for complaint in _public_queryset():
+        department = complaint.department
+        name = department.name if department is not None else ""
+        row = result.setdefault(
+            name,
+            {
+                "department": name,
+                "received": 0,
+                "concluded": 0,
+                "in_progress": 0,
+                "declined": 0,
+                "withdrawn": 0,
+                "substantiated": 0,
+            },
+        )
+        row["received"] += 1
+        row[ledger_state(complaint)] += 1
+        if complaint.finding in (Complaint.Finding.SUBSTANTIATED, Complaint.Finding.PARTLY):
+            row["substantiated"] += 1
+    return sorted(result.values(), key=lambda row: (-row["received"], row["department"]))
+
+
+def complaint_timeline(complaint: Complaint) -> list[ComplaintEvent]:
+    """The public steps of a complaint's history (no actor names, no private notes)."""
+    return list(complaint.events.filter(public=True).only("kind", "from_status", "to_status", "at"))
+
+
+def complaint_for_tracking(pk: int) -> Complaint:
+    """The complaint the citizen is tracking, with what its page shows."""
+    return (
+        Complaint.objects.select_related(*_RELATED)
+        .prefetch_related("pauses", "attachments")
+        .get(pk=pk)
+    )
+
+
+# --- Officials ----------------------------------------------------------------------------------
+
+
+def complaint_accused_entity_ids(complaint: Complaint) -> set[int]:
+    """The departments a complaint is about (its targets' departments)."""
+    ids = {complaint.entity_id} if complaint.entity_id else set()
+    for target in (complaint.window, complaint.item, complaint.case):
+        if target is not None and target.entity_id:
+            ids.add(target.entity_id)
+    institution = getattr(complaint, "institution", None)
+    if institution is not None and institution.supervising_department_id:
+        ids.add(institution.supervising_department_id)
+    return ids
+
+
+def official_is_accused(user: User, complaint: Complaint) -> bool:
+    """True when `user` works for a department the complaint is about."""
+    scope = entity_ids_for_official(user)
+    if scope is None:
+        return False
+    return bool(scope & complaint_accused_entity_ids(complaint))
+
+
+def complainant_identity_visible(user: User, complaint: Complaint) -> bool:
+    """The firewall: the bureau's assigned investigator or supervisors, never the accused."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not user.has_perm("complaints.reveal_complainant"):
+        return False
+    if complaint.investigator_id != user.pk and not user.has_perm(
+        "complaints.supervise_complaints"
+    ):
+        return False
+    return not official_is_accused(user, complaint)
+
+
+def complaints_visible_to(user: User) -> QuerySet:
+    """The complaints an official may open: the bureau all, a department those about it."""
+    queryset = Complaint.objects.select_related(*_RELATED, "investigator")
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.has_perm("complaints.handle_complaint") or user.has_perm(
+        "complaints.supervise_complaints"
+    ):
+        return queryset
+    scope = entity_ids_for_official(user)
+    if scope is None:
+        return queryset
+    return queryset.filter(
+        Q(entity_id__in=scope)
+        | Q(window__entity_id__in=scope)
+        | Q(item__entity_id__in=scope)
+        | Q(case__entity_id__in=scope)
+        | Q(institution__supervising_department_id__in=scope)
+    )
+
+
+def complaints_redacted_for(user: User) -> QuerySet:
+    """`complaints_visible_to` with identity fields deferred (never loaded) for the list."""
+    return complaints_visible_to(user).defer(*IDENTITY_FIELDS)
+
+
+def complaints_queue(user: User, *, today: datetime.date | None = None) -> QuerySet:
+    """Open complaints in due-date order; overdue ones first."""
+    return (
+        complaints_redacted_for(user)
+        .filter(status__in=IN_PROGRESS + [S.CONCLUDED])
+        .order_by("stage_due_on", "id")
+    )
