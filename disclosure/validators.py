@@ -30,3 +30,38 @@ def validate_credit_code(value: str) -> None:
             _("This unified social credit code fails its check character (GB 32100)."),
             code="credit_code_checksum",
         )
+
+
+# GB 11643-1999 公民身份号码: 17 digits and a check character (ISO 7064 MOD 11-2).
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+
+
+def resident_id_check_character(first17: str) -> str:
+    """The 18th (check) character of a resident identity number, from its first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True))
+    return RESIDENT_ID_CHECK[total % 11]
+
+
+def validate_resident_id(value: str) -> None:
+    """Reject an 18-digit resident identity number whose form, birth date or check is wrong."""
+    import datetime
+
+    number = (value or "").strip().upper()
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+        raise ValidationError(
+            _("A resident identity number has 18 characters: 17 digits and a digit or X."),
+            code="resident_id_format",
+        )
+    try:
+        datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("This resident identity number does not contain a valid date of birth."),
+            code="resident_id_birth_date",
+        ) from None
+    if resident_id_check_character(number[:17]) != number[17]:
+        raise ValidationError(
+            _("This resident identity number fails its check character (GB 11643)."),
+            code="resident_id_checksum",
+        )

@@ -28,3 +28,11 @@ from disclosure.models.institutions import (  # noqa: F401
 )
 from disclosure.models.memberships import EntityMembership  # noqa: F401
 from disclosure.models.normative import NormativeFiling, NormativeFilingEvent  # noqa: F401
+from disclosure.models.reports import AnnualReport, AnnualReportEvent  # noqa: F401
+from disclosure.models.requests import (  # noqa: F401
+    InformationRequest,
+    RequestAppeal,
+    RequestConsultation,
+    RequestDocument,
+    RequestEvent,
+)

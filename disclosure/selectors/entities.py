@@ -107,7 +107,7 @@ def guide_current(*, entity: AdministrativeEntity) -> DisclosureGuide | None:
     return DisclosureGuide.objects.current().filter(entity=entity).first()
 
 
-def normative_document_counts(year: int) -> dict[str, int]:
+def normative_document_counts(year: int, *, entity_id: int | None = None) -> dict[str, int]:
     """Normative documents issued and repealed in `year`, and in force at its end.
 
     For the annual report's Table 二 row 行政规范性文件 (本年制发件数, 本年废止件数, 现行有效件数).
@@ -117,7 +117,10 @@ def normative_document_counts(year: int) -> dict[str, int]:
     """
     year_start = datetime.date(year, 1, 1)
     year_end = datetime.date(year, 12, 31)
-    counts = NormativeFiling.objects.issued().aggregate(
+    filings = NormativeFiling.objects.issued()
+    if entity_id is not None:  # one entity's report: the documents it published
+        filings = filings.filter(entry__publisher_id=entity_id)
+    counts = filings.aggregate(
         issued=Count("pk", filter=Q(issue_date__range=(year_start, year_end))),
         repealed=Count("pk", filter=Q(repeal_date__range=(year_start, year_end))),
         in_force=Count(

@@ -348,9 +348,7 @@ def make_request(
 
     entity = entity or AdministrativeEntityFactory()
     submitted_on = received or timezone.localdate()
-    submitted_at = timezone.make_aware(
-        datetime.datetime.combine(submitted_on, datetime.time(9, 0))
-    )
+    submitted_at = timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(9, 0)))
     request, _credentials = request_submit(
         entity=entity, data=request_data(**overrides), submitted_at=submitted_at
     )
