@@ -1,10 +1,12 @@
 """Demo data: the seed's public institutions (公用事业单位办事公开), idempotently.
 
-The seed: 中小学校、幼儿园、民办教育机构、医院、社区卫生服务中心 publish 办事制度、办理程序、工作纪律、
-完成时限、服务承诺、监督电话、收费项目标准; the 教育局 added 收费管理 (校长负责制、收费公示制、一人一票制),
-学籍与转学 (政策、条件、流程), 招生编班 (免试就近入学、电脑分班、无重点班) and a conduct hotline; the
-卫生局 required of its units (医院、妇幼保健院、卫生监督所、防治站) and the community health centres
-收费标准、药品价格、救助政策、内部管理制度 and, for the centres, 24小时值班 and 10分钟呼叫到达.
+The seed: 中小学校、幼儿园、民办教育机构、医院、社区卫生服务中心 publish 办事制度、
+办理程序、工作纪律、完成时限、服务承诺、监督电话、收费项目标准; the 教育局 added
+收费管理 (校长负责制、收费公示制、一人一票制), 学籍与转学 (政策、条件、流程),
+招生编班 (免试就近入学、电脑分班、无重点班) and a conduct hotline; the 卫生局 required of
+its units (医院、妇幼保健院、卫生监督所、防治站) and the community health centres
+收费标准、药品价格、救助政策、内部管理制度 and, for the centres, 24小时值班 and
+10分钟呼叫到达.
 
 Everything goes through disclosure.actions.institutions. Natural keys: sectors and item kinds
 by code, institutions by name, items by (institution, kind), fees by (institution, name). A few
@@ -92,7 +94,9 @@ CHECKLISTS = {
 REVIEW_DAYS = {"fees": 182, "drug-prices": 90}
 
 CONTENT = {
-    "rules": "<p>本单位实行首问负责制、一次性告知制和限时办结制，办事依据和要求在服务大厅公示。</p>",
+    "rules": (
+        "<p>本单位实行首问负责制、一次性告知制和限时办结制，办事依据和要求在服务大厅公示。</p>"
+    ),
     "procedures": "<ol><li>咨询登记</li><li>提交材料</li><li>审核办理</li><li>办结告知</li></ol>",
     "discipline": "<p>工作人员挂牌上岗，不得推诿扯皮、吃拿卡要，不得收受服务对象财物。</p>",
     "time-limits": "<p>一般事项当场办结；需审核的事项3个工作日内办结并告知结果。</p>",
