@@ -3,7 +3,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import views
 from disclosure.sitemaps import sitemap_view
@@ -18,6 +18,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("sitemap.xml", sitemap_view, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("large-text/", views.large_text, name="large-text"),
@@ -25,7 +26,8 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("open311/v2/", include("complaints.views.open311")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's initialiser as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -36,11 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("complaints.urls")),
     # PENDING SECTIONS: "being built" pages. Keep these LAST so an app's real URLs win; delete
     # each line once its section exists (names: pending-<section>).
-    path("services/", views.section_pending, {"section": "services"}, name="pending-services"),
     path("requests/", views.section_pending, {"section": "requests"}, name="pending-requests"),
-    path(
-        "statistics/", views.section_pending, {"section": "statistics"}, name="pending-statistics"
-    ),
     # END PENDING SECTIONS
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""Public views of the services app, one module per part of the section."""

@@ -1,0 +1,170 @@
+"""Public pages of the services section: guides, an item's promise and proof, windows, centre.
+
+Only published items and open windows are shown; anything else is a 404. No applicant's or
+rater's personal data reaches these pages: figures are counts.
+"""
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from services.models import AnnualInspectionItem, ServiceCase, ServiceItem
+from services.models.stars import STAR_THRESHOLDS, STAR_WEIGHTS, WindowMonthlyScore
+from services.selectors.items_public import (
+    service_item_departments,
+    service_item_public_detail_queryset,
+    service_item_public_list,
+)
+from services.selectors.statistics import Period, period_half, service_figures
+from services.selectors.windows import (
+    window_latest_scored_month,
+    window_public_queryset,
+    window_star_history,
+    windows_with_stars,
+)
+
+PAGE_SIZE = 20
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def item_list(request: HttpRequest) -> HttpResponse:
+    """Service guides by department and type, with a search in names and codes."""
+    q = request.GET.get("q", "").strip()[:100]
+    entity_id = _int_or_none(request.GET.get("department"))
+    kind = request.GET.get("type", "")
+    if kind not in ServiceItem.Kind.values:
+        kind = ""
+    items = service_item_public_list(q=q, entity_id=entity_id, kind=kind)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "services/item_list.html",
+        {
+            "page": page,
+            "q": q,
+            "department": entity_id,
+            "kind": kind,
+            "departments": service_item_departments(),
+            "kinds": ServiceItem.Kind.choices,
+        },
+    )
+
+
+def record_period(*, on: datetime.date | None = None) -> Period:
+    """The period an item's measured record covers: the last twelve months with cases.
+
+    Anchored on the latest completion on record (the demo's cases are in 2006), so the record
+    is never empty just because the data are old.
+    """
+    latest = ServiceCase.objects.aggregate(latest=Max("completed_on"))["latest"]
+    last = latest or on or timezone.localdate()
+    first = (last.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    return Period(first, last)
+
+
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An item's guide, and its commitment beside its measured record: the promise and the proof."""
+    item = get_object_or_404(service_item_public_detail_queryset(), pk=pk)
+    period = record_period()
+    record = service_figures(period=period, item_id=item.pk)
+    record.committed_days = item.committed_days
+    return render(
+        request,
+        "services/item_detail.html",
+        {"item": item, "record": record, "period": period},
+    )
+
+
+def window_list(request: HttpRequest) -> HttpResponse:
+    """The centre's windows, the items each handles and last month's stars."""
+    month = window_latest_scored_month()
+    return render(
+        request,
+        "services/window_list.html",
+        {
+            "windows": windows_with_stars(month=month),
+            "month": month,
+        },
+    )
+
+
+def _formula() -> dict:
+    return {
+        "weights": [
+            (label, STAR_WEIGHTS[value]) for value, label in WindowMonthlyScore.Component.choices
+        ],
+        "thresholds": STAR_THRESHOLDS,
+    }
+
+
+def window_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A window's page: its items, its stars month by month and the formula behind them."""
+    window = get_object_or_404(window_public_queryset(), pk=pk)
+    return render(
+        request,
+        "services/window_detail.html",
+        {
+            "window": window,
+            "history": window_star_history(window=window),
+            "components": WindowMonthlyScore.Component.choices,
+            "formula": _formula(),
+        },
+    )
+
+
+def centre(request: HttpRequest) -> HttpResponse:
+    """The administrative service centre: how it serves, its assisted services, its figures."""
+    latest = ServiceCase.objects.aggregate(latest=Max("completed_on"))["latest"]
+    period = period_half(latest.year, 1 if latest.month <= 6 else 2) if latest else None
+    figures = service_figures(period=period) if period else None
+    month = window_latest_scored_month()
+    return render(
+        request,
+        "services/centre.html",
+        {
+            "period": period,
+            "figures": figures,
+            "windows": windows_with_stars(month=month),
+            "month": month,
+        },
+    )
+
+
+def annual_inspection_list(request: HttpRequest) -> HttpResponse:
+    """The annual-inspection items of a year's review (年检项目), by unit."""
+    years = list(
+        AnnualInspectionItem.objects.order_by("-year").values_list("year", flat=True).distinct()
+    )
+    year = _int_or_none(request.GET.get("year"))
+    if year not in years:
+        year = years[0] if years else None
+    items = (
+        AnnualInspectionItem.objects.of_year(year).select_related("entity")
+        if year
+        else AnnualInspectionItem.objects.none()
+    )
+    rows = list(items)
+    counts = dict.fromkeys(AnnualInspectionItem.Status.values, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return render(
+        request,
+        "services/annual_inspection_list.html",
+        {
+            "year": year,
+            "years": years,
+            "items": rows,
+            "units": len({row.unit for row in rows}),
+            "counts": counts,
+        },
+    )

@@ -1,0 +1,149 @@
+"""The public statistics page (数据统计) and its CSV export.
+
+Period by query string: `period=year|half|month` with `year`, `half` (1, 2) or `month` (1-12);
+`department` narrows to one department. Without a period the half-year of the latest completed
+case is shown. Charts are SVG drawn on the server, always next to a table of the same figures.
+"""
+
+import csv
+
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services.models import ServiceCase
+from services.selectors.items_public import service_item_departments
+from services.selectors.statistics import (
+    Period,
+    period_half,
+    period_month,
+    period_year,
+    service_figures,
+    service_figures_by_entity,
+    service_figures_by_item,
+    service_figures_by_month,
+)
+from services.views.charts import bar_chart
+
+PERIOD_KINDS = ("half", "year", "month")
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def period_from_query(query) -> Period:  # noqa: ANN001 - a QueryDict or dict
+    """The period a request asks for; invalid or missing values fall back to sensible ones."""
+    kind = query.get("period", "")
+    year = _int(query.get("year"), 1990, 2100)
+    if kind not in PERIOD_KINDS or year is None:
+        latest = ServiceCase.objects.aggregate(latest=Max("completed_on"))["latest"]
+        latest = latest or timezone.localdate()
+        return period_half(latest.year, 1 if latest.month <= 6 else 2)
+    if kind == "year":
+        return period_year(year)
+    if kind == "month":
+        return period_month(year, _int(query.get("month"), 1, 12) or 1)
+    return period_half(year, _int(query.get("half"), 1, 2) or 1)
+
+
+def _department(query) -> int | None:  # noqa: ANN001
+    return _int(query.get("department"), 1, 2**62)
+
+
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """Figures for a period, the whole centre or one department, as charts and tables."""
+    period = period_from_query(request.GET)
+    department = _department(request.GET)
+    totals = service_figures(period=period, entity_id=department)
+    by_entity = [] if department else service_figures_by_entity(period=period)
+    by_item = service_figures_by_item(period=period, entity_id=department)
+    by_month = service_figures_by_month(period=period, entity_id=department)
+    month_chart = bar_chart(
+        title=_("Cases accepted and completed per month"),
+        groups=[(f"{row['month']:%Y-%m}", [row["accepted"], row["completed"]]) for row in by_month],
+        series=[_("Accepted"), _("Completed")],
+    )
+    rating_chart = bar_chart(
+        title=_("Ratings by level"),
+        groups=[(str(row["level"]), [row["count"]]) for row in totals.rating_distribution],
+        series=[_("Ratings")],
+        label_width=60,
+    )
+    return render(
+        request,
+        "services/statistics.html",
+        {
+            "period": period,
+            "totals": totals,
+            "by_entity": by_entity,
+            "by_item": by_item,
+            "by_month": by_month,
+            "month_chart": month_chart,
+            "rating_chart": rating_chart,
+            "departments": service_item_departments(),
+            "department": department,
+            "query": request.GET.urlencode(),
+            "years": range(timezone.localdate().year, 2004, -1),
+            "months": range(1, 13),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "level",
+    "name",
+    "consultations",
+    "accepted",
+    "completed",
+    "completion_rate",
+    "on_time",
+    "on_time_rate",
+    "deemed_approvals",
+    "median_workdays",
+    "p90_workdays",
+    "committed_days",
+    "ratings_5",
+    "ratings_4",
+    "ratings_3",
+    "ratings_2",
+    "ratings_1",
+]
+
+
+def _csv_row(level: str, name: str, figures) -> list:  # noqa: ANN001
+    data = figures.as_dict()
+    return [
+        level,
+        name,
+        *("" if data[key] is None else data[key] for key in CSV_COLUMNS[2:12]),
+        *(data["ratings"][str(n)] for n in (5, 4, 3, 2, 1)),
+    ]
+
+
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    """The same figures as the page, as CSV (UTF-8 with BOM for spreadsheet programs)."""
+    period = period_from_query(request.GET)
+    department = _department(request.GET)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"service-statistics-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        ["period_first", period.first.isoformat(), "period_last", period.last.isoformat()]
+    )
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(_csv_row("total", "", service_figures(period=period, entity_id=department)))
+    if not department:
+        for row in service_figures_by_entity(period=period):
+            writer.writerow(_csv_row("department", row.name, row))
+    for row in service_figures_by_item(period=period, entity_id=department):
+        writer.writerow(_csv_row("item", row.name, row))
+    return response
