@@ -83,3 +83,17 @@ urlpatterns += [
         name="fee-self-inspection",
     ),
 ]
+
+# --- Information requests and annual reports (requests engineer) ---
+from disclosure.views import reports as report_views  # noqa: E402
+from disclosure.views import requests as request_views  # noqa: E402
+
+urlpatterns += [
+    path("requests/", request_views.requests_index, name="request-index"),
+    path("requests/new/", request_views.request_new, name="request-new"),
+    path("requests/track/", request_views.request_track, name="request-track"),
+    path("reports/", report_views.report_list, name="report-list"),
+    path("reports/<str:scope>/<int:year>/", report_views.report_detail, name="report-detail"),
+    path("reports/<str:scope>/<int:year>/csv/", report_views.report_csv, name="report-csv"),
+    path("reports/<str:scope>/<int:year>/xlsx/", report_views.report_xlsx, name="report-xlsx"),
+]

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from disclosure.actions.workflow import User, require_perm, workflow_move
 from disclosure.models.entities import AdministrativeEntity
 from disclosure.models.reports import AnnualReport, AnnualReportEvent
-from disclosure.sanitize import sanitize_html
 from disclosure.selectors.reports import (
     report_checks,
     report_format_for_year,
@@ -74,7 +73,7 @@ def report_inputs_update(*, report: AnnualReport, by: User, values: dict[str, An
             raise ValidationError(_("Withdraw the published report before changing it."))
         for field, value in values.items():
             if field.startswith("section_"):
-                value = sanitize_html(value or "")
+                value = value or ""  # plain text, escaped when shown
             if field == "fees_collected":
                 value = Decimal(value)
             setattr(locked, field, value)

@@ -224,6 +224,8 @@ def request_review_start(
 ) -> InformationRequest:
     """Start the review of a received application that needs no correction."""
     require_perm(by, HANDLE)
+    if request.status != S.RECEIVED:
+        raise TransitionNotAllowed(obj=request, from_status=request.status, to_status=S.IN_REVIEW)
     return _move(request, S.IN_REVIEW, by, note)
 
 
@@ -280,6 +282,8 @@ def request_correction_receive(
     """Record the corrected application: the 20-working-day clock restarts from its receipt."""
     require_perm(by, HANDLE)
     on = _today(on)
+    if request.status != S.CORRECTION_REQUESTED:
+        raise TransitionNotAllowed(obj=request, from_status=request.status, to_status=S.IN_REVIEW)
     if request.correction_notice_date and on < request.correction_notice_date:
         raise ValidationError(_("The correction cannot arrive before it was requested."))
     with _record_language():

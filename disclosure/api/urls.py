@@ -45,3 +45,14 @@ urlpatterns += [
     ),
     path("fees/", institution_api.FeeItemListView.as_view(), name="fee-list"),
 ]
+
+# --- Information requests and annual reports (requests engineer) ---
+from disclosure.api import reports as report_api  # noqa: E402
+from disclosure.api import requests as request_api  # noqa: E402
+
+urlpatterns += [
+    path("requests/", request_api.RequestSubmitView.as_view(), name="request-submit"),
+    path("requests/track/", request_api.RequestTrackView.as_view(), name="request-track"),
+    path("reports/", report_api.AnnualReportListView.as_view(), name="report-list"),
+    path("reports/<int:pk>/", report_api.AnnualReportDetailView.as_view(), name="report-detail"),
+]
