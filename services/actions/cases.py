@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -96,6 +97,7 @@ def case_receive(
     agent_name: str = "",
     green_channel: bool = False,
     case_no: str = "",
+    query_code: str = "",
     note: str = "",
 ) -> ReceivedCase:
     """Register an application (收件) and give the applicant a case number and a query code.
@@ -130,7 +132,11 @@ def case_receive(
     )
     credentials = None
     if case_no:
+        # A number given by another system (an import, the demo): its query code, if any,
+        # is stored only as a hash.
         case.case_no = case.tracking_no = tracking_number_normalise(case_no)
+        if query_code:
+            case.tracking_password_hash = make_password(query_code)
     else:
         credentials = tracking_issue(case, prefix=CASE_NO_PREFIX)
         case.case_no = case.tracking_no

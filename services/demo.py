@@ -1,7 +1,0 @@
-"""The services app's part of the demo district (called by `manage.py load_demo`). Idempotent."""
-
-from typing import TextIO
-
-
-def load(*, out: TextIO) -> None:
-    """Load this app's demo records; a second run adds nothing."""
