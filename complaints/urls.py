@@ -17,3 +17,20 @@ urlpatterns: list = [
         name="complaint-follow-up",
     ),
 ]
+
+# --- Supervision (part B) ---
+from complaints.views import supervision as supervision_views  # noqa: E402
+
+urlpatterns += [
+    path("complaints/supervisors/", supervision_views.supervisor_list, name="supervisor-list"),
+    path(
+        "complaints/rectification/",
+        supervision_views.rectification_list,
+        name="rectification-list",
+    ),
+    path(
+        "complaints/rectification/<int:pk>/",
+        supervision_views.rectification_detail,
+        name="rectification-detail",
+    ),
+]

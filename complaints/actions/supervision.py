@@ -72,6 +72,7 @@ VISIT_FIELDS = (
     "visited_on",
     "window",
     "entity",
+    "institution",
     "place",
     "topic",
     "summary",
@@ -159,8 +160,12 @@ def _visit_checks(visit: InspectionVisit) -> None:
     supervisor = visit.supervisor
     if supervisor is not None and visit.visited_on and not supervisor.serves_on(visit.visited_on):
         errors["visited_on"] = _("The date is outside the supervisor's term.")
-    if not (visit.window_id or visit.entity_id or (visit.place or "").strip()):
-        errors["window"] = _("Say what was visited: a window, a department or a place.")
+    if not (
+        visit.window_id or visit.entity_id or visit.institution_id or (visit.place or "").strip()
+    ):
+        errors["window"] = _(
+            "Say what was visited: a window, a department, a public institution or a place."
+        )
     try:
         _validate(visit)
     except ValidationError as error:

@@ -14,3 +14,21 @@ urlpatterns += [
     path("ledger/", complaint_api.LedgerListView.as_view(), name="ledger-list"),
     path("statistics/", complaint_api.StatisticsView.as_view(), name="statistics"),
 ]
+
+# --- Supervision (part B) ---
+from complaints.api import supervision as supervision_api  # noqa: E402
+
+urlpatterns += [
+    path("supervisors/", supervision_api.SupervisorListView.as_view(), name="supervisor-list"),
+    path(
+        "rectification/",
+        supervision_api.RectificationListView.as_view(),
+        name="rectification-list",
+    ),
+    path(
+        "rectification/<int:pk>/",
+        supervision_api.RectificationDetailView.as_view(),
+        name="rectification-detail",
+    ),
+    path("visits/", supervision_api.VisitSummaryListView.as_view(), name="visit-list"),
+]

@@ -147,6 +147,14 @@ class InspectionVisit(models.Model):
         blank=True,
         related_name="inspection_visits",
     )
+    institution = models.ForeignKey(
+        "disclosure.PublicInstitution",
+        verbose_name=_("public institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_visits",
+    )
     place = models.CharField(
         _("place"),
         max_length=200,
@@ -191,7 +199,10 @@ class InspectionVisit(models.Model):
         ordering = ["-visited_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(window__isnull=False) | Q(entity__isnull=False) | ~Q(place=""),
+                condition=Q(window__isnull=False)
+                | Q(entity__isnull=False)
+                | Q(institution__isnull=False)
+                | ~Q(place=""),
                 name="visit_has_target",
             ),
             models.CheckConstraint(
@@ -210,6 +221,8 @@ class InspectionVisit(models.Model):
             return str(self.window)
         if self.entity_id:
             return self.entity.name
+        if self.institution_id:
+            return self.institution.name
         return self.place
 
     def can_move_to(self, status: str) -> bool:
@@ -269,6 +282,15 @@ class VisitFinding(models.Model):
         verbose_name=_("responsible department"),
         on_delete=models.PROTECT,
         related_name="visit_findings",
+    )
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visit_findings",
+        help_text=_("The complaint this finding was taken up as, if any."),
     )
     rectification_project = models.ForeignKey(
         "complaints.RectificationProject",
@@ -331,6 +353,14 @@ class RectificationProject(models.Model):
     source_visit = models.ForeignKey(
         InspectionVisit,
         verbose_name=_("source visit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectification_projects",
+    )
+    source_complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("source complaint"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -411,6 +441,10 @@ class RectificationProject(models.Model):
             models.CheckConstraint(
                 condition=~Q(source="visit") | Q(source_visit__isnull=False),
                 name="rectification_visit_source_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="complaint") | Q(source_complaint__isnull=False),
+                name="rectification_complaint_source_named",
             ),
         ]
 

@@ -67,6 +67,7 @@ def visit_public_summaries() -> QuerySet[InspectionVisit]:
         .select_related("window", "entity")
         .defer("private_notes", "follow_up", "supervisor", "recorded_by")
         .annotate(findings_count=Count("findings", distinct=True))
+        .order_by("-visited_on", "-id")
         .prefetch_related(
             Prefetch(
                 "findings",
@@ -90,6 +91,7 @@ def rectification_project_list() -> QuerySet[RectificationProject]:
         RectificationProject.objects.select_related("responsible_entity", "source_visit")
         .prefetch_related("coordinating_entities")
         .annotate(progress_count=Count("progress_updates", distinct=True))
+        .order_by("number")
     )
 
 
@@ -105,7 +107,10 @@ def rectification_project_detail_queryset() -> QuerySet[RectificationProject]:
         ),
         Prefetch(
             "findings",
-            queryset=VisitFinding.objects.select_related("responsible_entity", "visit"),
+            # only findings of accepted visits are public
+            queryset=VisitFinding.objects.filter(
+                visit__status=InspectionVisit.Status.ACCEPTED
+            ).select_related("responsible_entity", "visit"),
         ),
         "events",
     )
