@@ -4,8 +4,9 @@ A complaint's page is opened with its number and password (`disclosure.tracking`
 then remembers it, so that the follow-up forms need not ask for the password again.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from complaints.actions.complaints import (
     complaint_withdraw,
 )
 from complaints.forms import (
+    DESCRIPTION_MAX,
     AddInformationForm,
     ComplaintForm,
     RateForm,
@@ -82,7 +84,16 @@ def complaint_ledger(request: HttpRequest) -> HttpResponse:
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """The complaint form, pre-filled from ?entity=, ?window=, ?item=, ?case=, ?institution=."""
     if request.method == "POST":
-        form = ComplaintForm(request.POST, request.FILES)
+        try:
+            form = ComplaintForm(request.POST, request.FILES)
+        except RequestDataTooBig:
+            form = ComplaintForm()
+            form.cleaned_data, form._errors = {}, ErrorDict()
+            form.add_error(
+                "description",
+                _("The text is far too long: at most %(n)d characters.") % {"n": DESCRIPTION_MAX},
+            )
+            return render(request, "complaints/complaint_form.html", {"form": form}, status=400)
         if form.is_valid():
             try:
                 complaint, credentials = complaint_submit(**form.action_kwargs())
