@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", BASE_DIR / "var"))
@@ -85,6 +86,7 @@ GONGKAI_DISTRICT_NAME_EN = os.environ.get(
 GONGKAI_CONTACT_PHONE = os.environ.get("GONGKAI_CONTACT_PHONE", "0411-83630000")
 GONGKAI_CONTACT_ADDRESS = os.environ.get("GONGKAI_CONTACT_ADDRESS", "辽宁省大连市西岗区长春路")
 GONGKAI_CONTACT_EMAIL = os.environ.get("GONGKAI_CONTACT_EMAIL", "zwgk@xigang.example.gov.cn")
+GONGKAI_SECURITY_CONTACT = os.environ.get("GONGKAI_SECURITY_CONTACT", GONGKAI_CONTACT_EMAIL)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "workdays",
     "disclosure",
     "services",
@@ -116,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -255,6 +259,22 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if _env_bool("DJANGO_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy: everything from this site, no inline scripts, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- API ---------------------------------------------------------------------------------------
 

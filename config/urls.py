@@ -1,9 +1,10 @@
 """URL wiring. Public pages sit in i18n_patterns: unprefixed URLs are Chinese, /en/… English."""
 
+from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import views
 from disclosure.sitemaps import sitemap_view
@@ -18,6 +19,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("sitemap.xml", sitemap_view, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("large-text/", views.large_text, name="large-text"),
@@ -25,7 +27,15 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("open311/v2/", include("complaints.views.open311")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's initialiser as a file: no inline script (CSP). Swagger UI
+    # sets inline styles, so this one page may use them.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -36,7 +46,6 @@ urlpatterns += i18n_patterns(
     path("", include("complaints.urls")),
     # PENDING SECTIONS: "being built" pages. Keep these LAST so an app's real URLs win; delete
     # each line once its section exists (names: pending-<section>).
-    path("requests/", views.section_pending, {"section": "requests"}, name="pending-requests"),
     # END PENDING SECTIONS
     prefix_default_language=False,
 )

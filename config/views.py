@@ -1,12 +1,15 @@
 """Site-wide views: the home page, health check, API root and error pages. No domain logic."""
 
 import logging
-from datetime import timedelta
+import sys
+from datetime import UTC, timedelta
 
-from django.db import DatabaseError, connection
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -25,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 LARGE_TEXT_MAX_AGE = timedelta(days=365)
+DATABASE_DOWN_RETRY_AFTER = 60  # seconds
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -116,6 +120,24 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The standalone 500 page: no base template, no context processors, no database."""
-    # Rendered without a request context: the failure may lie in a context processor or the DB.
+    """The standalone 500 page, or 503 when the database cannot be reached.
+
+    No base template, no context processors, no database: the failure may lie in any of them.
+    """
+    if isinstance(sys.exception(), (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER)
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """/.well-known/security.txt (RFC 9116): where to report a vulnerability."""
+    expires = timezone.now().replace(microsecond=0) + timedelta(days=365)
+    lines = [
+        f"Contact: mailto:{settings.GONGKAI_SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: zh, en",
+        f"Canonical: {request.build_absolute_uri('/.well-known/security.txt')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

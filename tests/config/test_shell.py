@@ -132,12 +132,17 @@ def test_404_page_is_styled_with_search_and_a_way_home(client):
     assert "返回首页" in html
 
 
-def test_500_template_is_standalone():
-    source = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["500.html", "503.html"])
+def test_error_pages_are_standalone(name):
+    templates = Path(settings.BASE_DIR) / "templates"
+    page = (templates / name).read_text(encoding="utf-8")
+    skeleton = (templates / "error_standalone.html").read_text(encoding="utf-8")
 
-    for forbidden in ("{% extends", "{% static", "{% url", "{% include"):
-        assert forbidden not in source
-    assert 'href="/static/css/site.css"' in source
+    assert page.startswith('{% extends "error_standalone.html" %}')
+    for source in (page.split("\n", 1)[1], skeleton):
+        for forbidden in ("{% extends", "{% static", "{% url", "{% include"):
+            assert forbidden not in source
+    assert 'href="/static/css/site.css"' in skeleton
 
 
 def test_500_handler_renders_without_the_database():
