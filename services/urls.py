@@ -25,3 +25,10 @@ urlpatterns += [
     path("statistics/", statistics_views.statistics_page, name="statistics"),
     path("statistics/export.csv", statistics_views.statistics_csv, name="statistics-csv"),
 ]
+
+# --- Case-status lookup (services A) ---
+from services.views import cases as case_views  # noqa: E402
+
+urlpatterns += [
+    path("services/cases/lookup/", case_views.case_lookup_page, name="case-lookup"),
+]

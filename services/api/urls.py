@@ -21,3 +21,10 @@ urlpatterns += [
     ),
     path("statistics/", statistics_api.statistics, name="statistics"),
 ]
+
+# --- Case status (services A) ---
+from services.api import cases as cases_api  # noqa: E402
+
+urlpatterns += [
+    path("cases/status/", cases_api.CaseStatusView.as_view(), name="case-status"),
+]
