@@ -218,8 +218,9 @@ def visit_update(*, visit: InspectionVisit, by: User, **fields: Any) -> Inspecti
     """Change a visit's record: the author while it is a draft, the bureau until accepted."""
     _unknown_fields(fields, VISIT_FIELDS)
     with transaction.atomic():
+        # of=("self",): PostgreSQL cannot lock the nullable side of the supervisor join.
         locked = (
-            InspectionVisit.objects.select_for_update()
+            InspectionVisit.objects.select_for_update(of=("self",))
             .select_related("supervisor")
             .get(pk=visit.pk)
         )
