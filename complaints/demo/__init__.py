@@ -2,9 +2,10 @@
 
 from typing import TextIO
 
-from complaints.demo import supervision
+from complaints.demo import complaints, supervision
 
 
 def load(*, out: TextIO) -> None:
     """Load this app's demo records; a second run adds nothing."""
+    complaints.load(out=out)
     supervision.load(out=out)
