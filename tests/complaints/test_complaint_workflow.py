@@ -245,3 +245,17 @@ def test_anonymise_erases_identity_of_old_closed_complaints(settings):
     complaint.refresh_from_db()
     assert (complaint.complainant_name, complaint.complainant_mobile) == ("", "")
     assert complaint.anonymised_on is not None
+
+
+def test_the_sweep_command_reports_and_is_idempotent():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    submit_complaint(received_on=MONDAY)
+    out = StringIO()
+    call_command("sweep_complaints", "--today", "2026-06-01", stdout=out)
+    assert "1 stages newly overdue" in out.getvalue()
+    out = StringIO()
+    call_command("sweep_complaints", "--today", "2026-06-01", stdout=out)
+    assert "0 stages newly overdue" in out.getvalue()
