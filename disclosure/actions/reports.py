@@ -85,7 +85,8 @@ def report_inputs_update(*, report: AnnualReport, by: User, values: dict[str, An
 def report_publish(*, report: AnnualReport, by: User) -> AnnualReport:
     """Compute and freeze the tables, and publish; refused while the form's checks fail."""
     require_perm(by, PUBLISH)
-    tables = report_tables(year=report.year, entity_id=report.entity_id, report=report)
+    current = AnnualReport.objects.get(pk=report.pk)  # the inputs as stored, not as passed in
+    tables = report_tables(year=current.year, entity_id=current.entity_id, report=current)
     errors = report_checks(
         tables, report_previous_tables(year=report.year, entity_id=report.entity_id)
     )
