@@ -7,12 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from services.selectors.statistics import (
-    service_figures,
-    service_figures_by_entity,
-    service_figures_by_item,
-    service_figures_by_month,
-)
+from services.selectors.statistics import statistics_report
 from services.views.statistics import _department, period_from_query
 
 
@@ -40,6 +35,7 @@ def statistics(request: Request) -> Response:
     """Totals, per department, per item and per month; rates are strings with one decimal."""
     period = period_from_query(request.query_params)
     department = _department(request.query_params)
+    report = statistics_report(period=period, entity_id=department)
     return Response(
         {
             "period": {
@@ -48,18 +44,9 @@ def statistics(request: Request) -> Response:
                 "kind": period.kind,
             },
             "department": department,
-            "totals": _row(service_figures(period=period, entity_id=department)),
-            "by_department": [
-                _row(row, id=row.key, name=row.name)
-                for row in ([] if department else service_figures_by_entity(period=period))
-            ],
-            "by_item": [
-                _row(row, id=row.key, name=row.name)
-                for row in service_figures_by_item(period=period, entity_id=department)
-            ],
-            "by_month": [
-                {**row, "month": f"{row['month']:%Y-%m}"}
-                for row in service_figures_by_month(period=period, entity_id=department)
-            ],
+            "totals": _row(report["totals"]),
+            "by_department": [_row(row, id=row.key, name=row.name) for row in report["by_entity"]],
+            "by_item": [_row(row, id=row.key, name=row.name) for row in report["by_item"]],
+            "by_month": [{**row, "month": f"{row['month']:%Y-%m}"} for row in report["by_month"]],
         }
     )

@@ -487,3 +487,27 @@ def service_figures_by_month(
         {"month": month, "accepted": _get(accepted, month), "completed": _get(completed, month)}
         for month in period.months()
     ]
+
+
+STATISTICS_CACHE_SECONDS = 600
+
+
+def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
+    """Everything the statistics page, CSV and API show for a period, cached for 10 minutes.
+
+    Over the demo's 60,000 cases the grouped queries take about a second on SQLite; figures of
+    a period may lag the records by up to `STATISTICS_CACHE_SECONDS`.
+    """
+    from django.core.cache import cache
+
+    key = f"services:statistics:v1:{period.first}:{period.last}:{period.kind}:{entity_id}"
+    report = cache.get(key)
+    if report is None:
+        report = {
+            "totals": service_figures(period=period, entity_id=entity_id),
+            "by_entity": [] if entity_id else service_figures_by_entity(period=period),
+            "by_item": service_figures_by_item(period=period, entity_id=entity_id),
+            "by_month": service_figures_by_month(period=period, entity_id=entity_id),
+        }
+        cache.set(key, report, STATISTICS_CACHE_SECONDS)
+    return report

@@ -20,10 +20,7 @@ from services.selectors.statistics import (
     period_half,
     period_month,
     period_year,
-    service_figures,
-    service_figures_by_entity,
-    service_figures_by_item,
-    service_figures_by_month,
+    statistics_report,
 )
 from services.views.charts import bar_chart
 
@@ -61,10 +58,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     """Figures for a period, the whole centre or one department, as charts and tables."""
     period = period_from_query(request.GET)
     department = _department(request.GET)
-    totals = service_figures(period=period, entity_id=department)
-    by_entity = [] if department else service_figures_by_entity(period=period)
-    by_item = service_figures_by_item(period=period, entity_id=department)
-    by_month = service_figures_by_month(period=period, entity_id=department)
+    report = statistics_report(period=period, entity_id=department)
+    totals, by_entity = report["totals"], report["by_entity"]
+    by_item, by_month = report["by_item"], report["by_month"]
     month_chart = bar_chart(
         title=_("Cases accepted and completed per month"),
         groups=[(f"{row['month']:%Y-%m}", [row["accepted"], row["completed"]]) for row in by_month],
@@ -140,10 +136,10 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
         ["period_first", period.first.isoformat(), "period_last", period.last.isoformat()]
     )
     writer.writerow(CSV_COLUMNS)
-    writer.writerow(_csv_row("total", "", service_figures(period=period, entity_id=department)))
-    if not department:
-        for row in service_figures_by_entity(period=period):
-            writer.writerow(_csv_row("department", row.name, row))
-    for row in service_figures_by_item(period=period, entity_id=department):
+    report = statistics_report(period=period, entity_id=department)
+    writer.writerow(_csv_row("total", "", report["totals"]))
+    for row in report["by_entity"]:
+        writer.writerow(_csv_row("department", row.name, row))
+    for row in report["by_item"]:
         writer.writerow(_csv_row("item", row.name, row))
     return response

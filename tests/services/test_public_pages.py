@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,7 +21,18 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-def completed_case(item, *, accepted=D(2006, 3, 6), completed=D(2006, 3, 7), window=None, **kw):
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The statistics are cached per period; each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+MARCH_6, MARCH_7 = D(2006, 3, 6), D(2006, 3, 7)
+
+
+def completed_case(item, *, accepted=MARCH_6, completed=MARCH_7, window=None, **kw):
     return ServiceCaseFactory(
         item=item,
         window=window,
@@ -147,6 +159,7 @@ def test_statistics_page_csv_and_english(client, centre):
 
 
 def _count(client, url: str) -> int:
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

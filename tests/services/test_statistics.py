@@ -247,3 +247,47 @@ def test_statistics_query_count_does_not_grow_with_cases(db):
     for day in range(1, 20):
         _case(item, accepted=D(2006, 4, 3), completed=D(2006, 4, 3 + day % 4), due=D(2006, 4, 5))
     assert count() == one
+
+
+# --- The seed's half-year, from the demo's records ----------------------------------------------
+
+
+def test_demo_first_half_of_2006_reproduces_the_seed(db):
+    """75,095 consultations, 60,351 accepted, 59,388 completed, 98.4% — counted, not typed in."""
+    import io
+
+    from disclosure import demo as disclosure_demo
+    from services import demo as services_demo
+    from workdays import demo as workdays_demo
+
+    out = io.StringIO()
+    workdays_demo.load(out=out)
+    disclosure_demo.load(out=out)
+    services_demo.load(out=out)
+
+    figures = service_figures(period=period_half(2006, 1))
+    assert figures.consultations == 75_095
+    assert figures.accepted == 60_351
+    assert figures.completed == 59_388
+    assert figures.completion_rate == Decimal("98.4")
+    assert figures.deemed_approvals > 0
+    assert figures.median_workdays is not None
+    assert figures.median_workdays <= 2
+    assert sum(figures.rating_counts.values()) > 3_000
+
+    from services.models import AnnualInspectionItem, RectificationTask, WindowMonthlyScore
+
+    inspections = AnnualInspectionItem.objects.filter(year=2006)
+    assert inspections.count() == 24
+    assert inspections.values("unit").distinct().count() == 14
+    assert inspections.filter(status="kept").count() == 24
+    assert not inspections.filter(status="added").exists()
+    assert RectificationTask.objects.count() == 24
+    assert RectificationTask.objects.filter(status="closed").count() > 0
+    assert (
+        WindowMonthlyScore.objects.filter(month__year=2006).values("month").distinct().count() == 6
+    )
+
+    before = (Rating.objects.count(), WindowMonthlyScore.objects.count())
+    services_demo.load(out=out)  # idempotent
+    assert (Rating.objects.count(), WindowMonthlyScore.objects.count()) == before
