@@ -1,0 +1,178 @@
+"""Service items: committed ≤ statutory (action, form, database); admin lists and pages."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import workdays.calendar as calendar_module
+from services.actions.items import (
+    consultation_count_add,
+    service_item_create,
+    service_item_update,
+)
+from services.models import ConsultationCount, ServiceCase, ServiceItem, ServiceMaterial
+from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
+from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    calendar_module._snapshot = None
+
+
+@pytest.fixture
+def manager():
+    return UserFactory(perms=["services.manage_serviceitem", "services.handle_servicecase"])
+
+
+def _fields(entity, **overrides):
+    return {
+        "basic_code": "XK00999000",
+        "implementation_code": "21020300XK00999000",
+        "name": "测试许可",
+        "kind": ServiceItem.Kind.LICENSING,
+        "entity": entity,
+        "statutory_days": 10,
+        "committed_days": 2,
+        **overrides,
+    }
+
+
+def test_create_with_materials(manager):
+    item = service_item_create(
+        by=manager,
+        materials=[{"name": "申请书", "form": "original"}, {"name": "营业执照", "form": "copy"}],
+        **_fields(AdministrativeEntityFactory()),
+    )
+    assert list(item.materials.values_list("name", "sort_order")) == [
+        ("申请书", 0),
+        ("营业执照", 1),
+    ]
+
+
+def test_committed_beyond_statutory_is_a_field_error_and_stores_nothing(manager):
+    with pytest.raises(ValidationError) as error:
+        service_item_create(
+            by=manager,
+            materials=[{"name": "申请书", "form": "original"}],
+            **_fields(AdministrativeEntityFactory(), committed_days=12),
+        )
+    assert "committed_days" in error.value.message_dict
+    assert not ServiceItem.objects.exists() and not ServiceMaterial.objects.exists()
+
+
+def test_update_beyond_statutory_is_refused(manager):
+    item = ServiceItemFactory()
+    with pytest.raises(ValidationError):
+        service_item_update(item=item, by=manager, committed_days=11)
+    item.refresh_from_db()
+    assert item.committed_days == 2
+
+
+def test_database_refuses_committed_beyond_statutory():
+    item = ServiceItemFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceItem.objects.filter(pk=item.pk).update(committed_days=20)
+
+
+def test_fee_needs_its_basis(manager):
+    with pytest.raises(ValidationError) as error:
+        service_item_create(by=manager, **_fields(AdministrativeEntityFactory(), is_free=False))
+    assert "fee_basis" in error.value.message_dict
+
+
+def test_consultations_counted_per_item_and_day(manager):
+    item = ServiceItemFactory()
+    day = datetime.date(2006, 3, 1)
+    consultation_count_add(item=item, on=day, by=manager)
+    consultation_count_add(item=item, on=day, count=4, by=manager)
+    assert ConsultationCount.objects.get(item=item, date=day).count == 5
+    with pytest.raises(ValidationError):
+        consultation_count_add(item=item, on=day, count=0, by=manager)
+
+
+def test_admin_form_shows_the_commitment_error(client):
+    admin_user = UserFactory(is_superuser=True)
+    client.force_login(admin_user)
+    entity = AdministrativeEntityFactory()
+    data = {
+        **{k: v for k, v in _fields(entity, committed_days=15).items() if k != "entity"},
+        "entity": entity.pk,
+        "is_free": "on",
+        "visits_required": 1,
+        "deemed_approval": "on",
+        "is_published": "on",
+        "materials-TOTAL_FORMS": 0,
+        "materials-INITIAL_FORMS": 0,
+    }
+    response = client.post(reverse("admin:services_serviceitem_add"), data)
+    assert response.status_code == 200
+    assert "committed_days" in response.context["adminform"].form.errors
+    assert not ServiceItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "make"),
+    [
+        ("admin:services_servicecase_changelist", lambda n: ServiceCaseFactory.create_batch(n)),
+        ("admin:services_serviceitem_changelist", lambda n: ServiceItemFactory.create_batch(n)),
+    ],
+)
+def test_admin_lists_constant_queries(client, url_name, make):
+    client.force_login(UserFactory(is_superuser=True))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(queries)
+
+    make(1)
+    one = count()
+    make(19)
+    assert count() == one
+
+
+def test_admin_import_page_reports_lines(client, settings):
+    user = UserFactory(is_superuser=True)
+    client.force_login(user)
+    ServiceItemFactory(implementation_code="21020300XK00101000")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv_bytes = (
+        "case_no,item_code,applicant_type,applicant_name,received_on\n"
+        "AD-1,21020300XK00101000,person,张三,2006-03-01\n"
+        "AD-2,NOPE,person,李四,2006-03-01\n"
+    ).encode("gb18030")
+    response = client.post(
+        reverse("admin:services_servicecase_import"),
+        {"file": SimpleUploadedFile("export.csv", csv_bytes, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert response.context["report"].created == 1
+    assert 'data-line="3"' in response.content.decode()
+    assert list(ServiceCase.objects.values_list("case_no", flat=True)) == ["AD-1"]
+
+
+def test_admin_joint_meeting_action_completes_deemed_cases(client):
+    user = UserFactory(is_superuser=True)
+    client.force_login(user)
+    case = ServiceCaseFactory(
+        status=ServiceCase.Status.DEEMED_APPROVED,
+        accepted_on=datetime.date(2026, 1, 5),
+        due_date=datetime.date(2026, 1, 7),
+        deemed_approved_on=datetime.date(2026, 1, 8),
+    )
+    response = client.post(
+        reverse("admin:services_servicecase_changelist"),
+        {"action": "complete_by_joint_meeting", "_selected_action": [case.pk]},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == ServiceCase.Status.COMPLETED and case.result == "approved"
