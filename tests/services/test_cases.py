@@ -309,3 +309,44 @@ def test_agency_case_needs_an_agent(clerk):
         )
     assert "agent_name" in error.value.message_dict
     assert not ServiceCase.objects.exists()
+
+
+# --- the demo --------------------------------------------------------------------------------
+
+
+def test_demo_reproduces_the_seed_half_year_and_is_idempotent(settings):
+    import io
+
+    from django.db.models import Sum
+
+    from disclosure.demo import entities as entity_demo
+    from services.demo import cases as case_demo
+    from services.demo import items as item_demo
+    from services.models import ConsultationCount, ServiceItem
+    from services.selectors.cases import case_lookup
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = io.StringIO()
+    entity_demo.load(out=out)
+    for _run in range(2):
+        item_demo.load(out=out)
+        case_demo.load(out=out)
+    first_half = (D(2006, 1, 1), D(2006, 6, 30))
+    accepted = ServiceCase.objects.filter(accepted_on__range=first_half).count()
+    completed = ServiceCase.objects.filter(
+        status=S.COMPLETED, completed_on__range=first_half
+    ).count()
+    consultations = ConsultationCount.objects.filter(date__range=first_half).aggregate(
+        total=Sum("count")
+    )["total"]
+    assert (consultations, accepted, completed) == (75_095, 60_351, 59_388)
+    assert round(completed * 100 / accepted, 1) == 98.4
+    assert set(ServiceItem.objects.values_list("committed_days", flat=True)) == {2}
+    assert all(8 <= s <= 10 for s in ServiceItem.objects.values_list("statutory_days", flat=True))
+    assert ServiceCase.objects.filter(green_channel=True, channel="window").exists()
+    parent = ServiceCase.objects.get(case_no="XG2006-DL-0001")
+    assert parent.sub_cases.count() == 2
+    assert {sub.entity_id for sub in parent.sub_cases.all()}.isdisjoint({parent.entity_id})
+    found = case_lookup(case_no="XG2006-DL-0001", code=case_demo.EXAMPLE_CODE, client="t")
+    assert found == parent
+    assert ServiceCase.objects.filter(deemed_approved_on__isnull=False).count() == case_demo.DEEMED
