@@ -77,7 +77,7 @@ def report_rows(report: AnnualReport) -> list[list[object]]:
             "",
             _("Issued this year"),
             _("Repealed this year"),
-            _("In force"),
+            _("In force at year end"),
         ]
     )
     rows += report_table2_rows(tables)
