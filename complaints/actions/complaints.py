@@ -208,7 +208,37 @@ def complaint_submit(
         for file in attachments:
             _attachment_store(complaint, file)
         _event(complaint, by=None, from_status="", note=_record_note(N_("Complaint received.")))
+        transaction.on_commit(lambda: complaints_cluster_alert(complaint=complaint))
     return complaint, credentials
+
+
+def complaints_cluster_alert(*, complaint: Complaint) -> bool:
+    """E-mail the supervision bureau when N complaints about one window or item arrive within
+    M days (settings.COMPLAINTS_ALERT_THRESHOLD, COMPLAINTS_ALERT_DAYS); once per threshold hit.
+    """
+    threshold = int(getattr(settings, "COMPLAINTS_ALERT_THRESHOLD", 3))
+    days = int(getattr(settings, "COMPLAINTS_ALERT_DAYS", 30))
+    since = complaint.received_on - datetime.timedelta(days=days)
+    address = getattr(settings, "COMPLAINTS_BUREAU_EMAIL", "") or getattr(
+        settings, "GONGKAI_CONTACT_EMAIL", ""
+    )
+    for field in ("window", "item"):
+        target = getattr(complaint, field)
+        if target is None:
+            continue
+        count = Complaint.objects.filter(**{field: target}, received_on__gte=since).count()
+        if count == threshold and address:
+            with translation.override(settings.LANGUAGE_CODE):
+                send_mail(
+                    _("%(n)d complaints about %(target)s within %(days)d days")
+                    % {"n": count, "target": target, "days": days},
+                    _("The latest: %(number)s.") % {"number": complaint.tracking_no},
+                    settings.DEFAULT_FROM_EMAIL,
+                    [address],
+                    fail_silently=True,
+                )
+            return True
+    return False
 
 
 # --- Officials' moves --------------------------------------------------------------------------
