@@ -1,3 +1,3 @@
 """Admin for the disclosure app, one module per part of the domain."""
 
-from disclosure.admin import catalogue, entities, institutions, reports, requests, scoping  # noqa: F401  # noqa: F401, E402
+from disclosure.admin import catalogue, entities, institutions, reports, requests, scoping  # noqa: F401
