@@ -689,3 +689,55 @@ def complaints_anonymise(*, today: datetime.date | None = None) -> int:
             complainant_name="", complainant_mobile="", complainant_email="", anonymised_on=today
         )
     )
+
+
+def complaints_digest_send(*, today: datetime.date | None = None) -> int:
+    """E-mail each complaint handler what is overdue or due within two working days."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from complaints.selectors.complaints import complaints_queue
+    from workdays.calendar import add_workdays
+
+    today = today or timezone.localdate()
+    horizon = add_workdays(today, 2)
+    handlers = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(user_permissions__codename="handle_complaint")
+            | Q(groups__permissions__codename="handle_complaint")
+            | Q(is_superuser=True)
+        )
+        .distinct()
+    )
+    sent = 0
+    for user in handlers:
+        due = list(
+            complaints_queue(user)
+            .filter(stage_due_on__lte=horizon)
+            .filter(Q(investigator=user) | Q(investigator__isnull=True))
+        )
+        if not due:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            lines = [
+                _("%(number)s: %(status)s, due %(due)s%(overdue)s")
+                % {
+                    "number": complaint.tracking_no,
+                    "status": complaint.get_status_display(),
+                    "due": complaint.stage_due_on,
+                    "overdue": _(" (overdue)") if complaint.stage_due_on < today else "",
+                }
+                for complaint in due
+            ]
+            send_mail(
+                _("Complaints due: %(n)d") % {"n": len(due)},
+                "\n".join(lines),
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+                fail_silently=True,
+            )
+        sent += 1
+    return sent

@@ -259,3 +259,18 @@ def test_the_sweep_command_reports_and_is_idempotent():
     out = StringIO()
     call_command("sweep_complaints", "--today", "2026-06-01", stdout=out)
     assert "0 stages newly overdue" in out.getvalue()
+
+
+def test_the_daily_digest_lists_what_is_due_for_each_handler():
+    from django.core import mail
+    from django.core.management import call_command
+
+    handler = complaint_handler(email="handler@xigang.example.gov.cn")
+    complaint, _ = submit_complaint(received_on=MONDAY)
+    complaint_register(complaint=complaint, by=handler, today=MONDAY)
+    complaint_assign(complaint=complaint, by=handler, investigator=handler, today=MONDAY)
+    mail.outbox.clear()
+    call_command("complaints_digest", "--today", "2026-03-04", stdout=__import__("io").StringIO())
+    digests = [m for m in mail.outbox if m.to == ["handler@xigang.example.gov.cn"]]
+    assert len(digests) == 1
+    assert complaint.tracking_no in digests[0].body
