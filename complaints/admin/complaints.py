@@ -9,17 +9,23 @@ complaint, a department only those about it). The complainant's identity is show
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.actions import complaints as actions
 from complaints.models import Complaint, ComplaintEvent, Open311Key
 from complaints.models.complaints import IDENTITY_FIELDS, TRANSITIONS
-from complaints.selectors.complaints import complainant_identity_visible, complaints_visible_to
+from complaints.selectors.complaints import (
+    complainant_identity_visible,
+    complaints_visible_to,
+    official_is_accused,
+)
 from disclosure.exceptions import TransitionNotAllowed
 from disclosure.models import AdministrativeEntity
 
@@ -165,6 +171,11 @@ def workflow_run(complaint: Complaint, by, data: dict) -> None:
         actions.complaint_close(complaint=complaint, by=by, note=note)
 
 
+def _may_open_attachments(user, complaint: Complaint) -> bool:
+    """The bureau's handlers, never the department complained about."""
+    return user.has_perm(actions.PERM_HANDLE) and not official_is_accused(user, complaint)
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -191,9 +202,25 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         return False  # nothing vanishes from the ledger
 
     def get_fields(self, request: HttpRequest, obj: Complaint | None = None):
+        fields = list(PUBLIC_FIELDS)
+        if obj is not None and _may_open_attachments(request.user, obj):
+            fields.append("attachment_links")
         if obj is not None and complainant_identity_visible(request.user, obj):
-            return [*PUBLIC_FIELDS, *IDENTITY_FIELDS]
-        return list(PUBLIC_FIELDS)
+            fields += list(IDENTITY_FIELDS)
+        return fields
+
+    @admin.display(description=_("Attachments"))
+    def attachment_links(self, obj: Complaint) -> str:
+        links = [
+            format_html(
+                '<a href="{}">{} {}</a>',
+                reverse("admin:complaints_complaint_attachment", args=[obj.pk, attachment.pk]),
+                attachment,
+                attachment.pk,
+            )
+            for attachment in obj.attachments.all()
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None):
         return self.get_fields(request, obj)
@@ -208,6 +235,11 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
+                "<int:pk>/attachments/<int:attachment_pk>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="complaints_complaint_attachment",
+            ),
+            path(
                 "<int:pk>/workflow/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="complaints_complaint_workflow",
@@ -221,6 +253,16 @@ class ComplaintAdmin(SimpleHistoryAdmin):
             "admin:complaints_complaint_workflow", args=[object_id]
         )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def attachment_view(self, request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+        complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
+        if not _may_open_attachments(request.user, complaint):
+            raise PermissionDenied
+        attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = "inline"
+        return response
 
     def workflow_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         complaint = get_object_or_404(

@@ -114,3 +114,46 @@ def test_the_tracking_api_shows_no_identity(setting, client):
     )
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json() == unknown.json()
+
+
+def test_attachments_open_for_the_bureau_not_for_the_accused(setting, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.models import ComplaintAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    complaint, _ = submit_complaint(entity=setting["complaint"].entity, attachments=[pdf])
+    attachment = ComplaintAttachment.objects.get(complaint=complaint)
+    url = f"/admin/complaints/complaint/{complaint.pk}/attachments/{attachment.pk}/"
+    handler = setting["investigator"]
+    client = Client()
+    client.force_login(handler)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    accused = Client()
+    accused.force_login(setting["accused_official"])
+    assert accused.get(url).status_code == 403
+
+
+def test_admin_list_query_count_does_not_grow(setting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.complaints import ComplaintFactory
+
+    supervisor = setting["supervisor"]
+    supervisor.user_permissions.add(
+        *__import__(
+            "django.contrib.auth.models", fromlist=["Permission"]
+        ).Permission.objects.filter(codename="view_complaint")
+    )
+    client = Client()
+    client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/admin/complaints/complaint/").status_code == 200
+    ComplaintFactory.create_batch(19)
+    with CaptureQueriesContext(connection) as twenty:
+        assert client.get("/admin/complaints/complaint/").status_code == 200
+    assert len(twenty) == len(one)
