@@ -182,4 +182,3 @@ def _handle(*, tasks: list, clerk, rng: random.Random) -> None:  # noqa: ANN001
             comment="整改后满意。",
             on=add_workdays(fixed, 2),
         )
-
