@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.admin.scoping import EntityScopedAdminMixin
 from disclosure.exceptions import TransitionNotAllowed
-from services.actions.cases import case_joint_meeting_complete
+from services.actions.cases import case_accept, case_complete, case_joint_meeting_complete
 from services.actions.imports import COLUMNS, cases_import_csv, csv_text
 from services.models import (
     JointMeetingDecision,
@@ -71,7 +71,7 @@ class ServiceCaseAdmin(EntityScopedAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "received_on"
     ordering = ["due_date", "id"]
     inlines = [ServiceCasePauseInline, ServiceCaseEventInline]
-    actions = ["complete_by_joint_meeting"]
+    actions = ["accept_today", "approve_today", "complete_by_joint_meeting"]
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -115,6 +115,40 @@ class ServiceCaseAdmin(EntityScopedAdminMixin, SimpleHistoryAdmin):
             "columns": COLUMNS,
         }
         return render(request, "services/case_import.html", context)
+
+    def _each(self, request: HttpRequest, queryset, step) -> None:  # noqa: ANN001
+        done = 0
+        for case in queryset.select_related(None):
+            try:
+                step(case)
+            except (TransitionNotAllowed, ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{case.case_no}: {error}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("Done: %(n)d.") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(
+        description=gettext_lazy("Accept the selected applications (today)"),
+        permissions=["handle"],
+    )
+    def accept_today(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        self._each(request, queryset, lambda case: case_accept(case=case, by=request.user))
+
+    @admin.action(
+        description=gettext_lazy("Complete the selected cases as approved (today)"),
+        permissions=["handle"],
+    )
+    def approve_today(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        self._each(
+            request,
+            queryset,
+            lambda case: case_complete(
+                case=case, result=ServiceCase.Result.APPROVED, by=request.user
+            ),
+        )
+
+    def has_handle_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("services.handle_servicecase")
 
     @admin.action(
         description=gettext_lazy("Complete by the joint approval meeting (today)"),

@@ -176,3 +176,23 @@ def test_admin_joint_meeting_action_completes_deemed_cases(client):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == ServiceCase.Status.COMPLETED and case.result == "approved"
+
+
+def test_admin_bulk_accept_and_approve_through_the_actions(client):
+    client.force_login(UserFactory(is_superuser=True))
+    received = ServiceCaseFactory(received_on=datetime.date(2026, 1, 5))
+    done = ServiceCaseFactory(
+        status=ServiceCase.Status.COMPLETED,
+        completed_on=datetime.date(2026, 1, 6),
+        result="approved",
+    )
+    url = reverse("admin:services_servicecase_changelist")
+    client.post(url, {"action": "accept_today", "_selected_action": [received.pk, done.pk]})
+    received.refresh_from_db()
+    done.refresh_from_db()
+    assert received.status == ServiceCase.Status.ACCEPTED and received.due_date is not None
+    assert done.status == ServiceCase.Status.COMPLETED  # refused by the state machine
+    client.post(url, {"action": "approve_today", "_selected_action": [received.pk]})
+    received.refresh_from_db()
+    assert received.status == ServiceCase.Status.COMPLETED
+    assert received.events.count() == 2
