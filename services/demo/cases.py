@@ -206,6 +206,13 @@ def _examples(*, items: dict[str, ServiceItem], out: TextIO) -> int:
     case_complete(case=subs[0], result="approved", on=add_workdays(day, 1), by=clerk)
     case_complete(case=subs[1], result="approved", on=add_workdays(day, 2), by=clerk)
     case_complete(case=parent, result="approved", on=add_workdays(day, 2), by=clerk)
+    # The actions stamp events with the time they ran; the examples happened in June 2006.
+    hours = {S.RECEIVED: 9, S.ACCEPTED: 10, S.COMPLETED: 16}
+    for case in ServiceCase.objects.filter(pk__in=[green.pk, parent.pk, *(s.pk for s in subs)]):
+        for event in case.events.all():
+            day = case.completed_on if event.to_status == S.COMPLETED else case.received_on
+            event.at = _at(day, hours.get(event.to_status, 12))
+            event.save(update_fields=["at"])
     out.write(
         f"services: example cases {green.case_no} (green channel) and {parent.case_no} "
         f"(full agency, 2 sub-cases); query code {EXAMPLE_CODE}\n"
