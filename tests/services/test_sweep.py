@@ -110,3 +110,17 @@ def test_two_concurrent_sweeps_deem_each_case_exactly_once():
     for case in cases:
         assert ServiceCaseEvent.objects.filter(case=case, to_status=S.DEEMED_APPROVED).count() == 1
     assert set(ServiceCase.objects.values_list("status", flat=True)) == {S.DEEMED_APPROVED}
+
+
+@pytest.mark.django_db
+def test_joint_meeting_queue_is_scoped_to_the_officials_departments():
+    from disclosure.models import EntityMembership
+    from services.selectors.cases import joint_meeting_queue
+
+    mine = _accepted_case(D(2026, 1, 5))
+    theirs = _accepted_case(D(2026, 1, 5))
+    cases_sweep(today=D(2026, 1, 13))
+    official = UserFactory()
+    EntityMembership.objects.create(user=official, entity=mine.entity)
+    assert list(joint_meeting_queue(official)) == [mine]
+    assert set(joint_meeting_queue(UserFactory(is_superuser=True))) == {mine, theirs}
