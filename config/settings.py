@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from config.api_enums import ENUM_NAME_OVERRIDES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", BASE_DIR / "var"))
 
@@ -296,10 +298,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "AdministrativeEntityKindEnum": "disclosure.models.entities.AdministrativeEntity.Kind",
-        "CalendarDayKindEnum": "workdays.models.CalendarDay.Kind",
-    },
+    "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
 }
 
 # --- Logging -----------------------------------------------------------------------------------

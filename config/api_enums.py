@@ -1,0 +1,48 @@
+"""Names for the API schema's enums: every model's choice set gets its own (drf-spectacular).
+
+Without these, fields that share a name (status, kind, category…) across models get hashed
+names such as "Status666Enum" and `check --deploy` warns (drf_spectacular.W001).
+"""
+
+ENUM_NAME_OVERRIDES = {
+    "AdministrativeEntityKindEnum": "disclosure.models.entities.AdministrativeEntity.Kind",
+    "AdministrativeEntityStatusEnum": "disclosure.models.entities.AdministrativeEntity.Status",
+    "AnnualInspectionItemStatusEnum": "services.models.inspections.AnnualInspectionItem.Status",
+    "AnnualReportStatusEnum": "disclosure.models.reports.AnnualReport.Status",
+    "CalendarDayKindEnum": "workdays.models.CalendarDay.Kind",
+    "CatalogueEntryStatusEnum": "disclosure.models.catalogue.CatalogueEntry.Status",
+    "ComplaintCategoryEnum": "complaints.models.complaints.Complaint.Category",
+    "ComplaintEventKindEnum": "complaints.models.complaints.ComplaintEvent.Kind",
+    "ComplaintStatusEnum": "complaints.models.complaints.Complaint.Status",
+    "DisclosureGuideStatusEnum": "disclosure.models.entities.DisclosureGuide.Status",
+    "EnforcementPowerCategoryEnum": "disclosure.models.entities.EnforcementPower.Category",
+    "FeeItemCategoryEnum": "disclosure.models.institutions.FeeItem.Category",
+    "FeeItemUnitEnum": "disclosure.models.institutions.FeeItem.Unit",
+    "InformationRequestChannelEnum": "disclosure.models.requests.InformationRequest.Channel",
+    "InformationRequestDeliveryFormEnum": "disclosure.models.requests.InformationRequest.DeliveryForm",
+    "InformationRequestIdTypeEnum": "disclosure.models.requests.InformationRequest.IdType",
+    "InformationRequestStatusEnum": "disclosure.models.requests.InformationRequest.Status",
+    "InspectionVisitKindEnum": "complaints.models.supervision.InspectionVisit.Kind",
+    "InspectionVisitStatusEnum": "complaints.models.supervision.InspectionVisit.Status",
+    "InstitutionDisclosureStatusEnum": "disclosure.models.institutions.InstitutionDisclosure.Status",
+    "NormativeFilingStatusEnum": "disclosure.models.normative.NormativeFiling.Status",
+    "RatingAppealStatusEnum": "services.models.ratings.RatingAppeal.Status",
+    "RatingChannelEnum": "services.models.ratings.Rating.Channel",
+    "RatingKindEnum": "services.models.ratings.Rating.Kind",
+    "RatingLevelEnum": "services.models.ratings.Rating.Level",
+    "RatingStatusEnum": "services.models.ratings.Rating.Status",
+    "RectificationProjectSourceEnum": "complaints.models.supervision.RectificationProject.Source",
+    "RectificationProjectStatusEnum": "complaints.models.supervision.RectificationProject.Status",
+    "RectificationTaskKindEnum": "services.models.ratings.RectificationTask.Kind",
+    "RectificationTaskStatusEnum": "services.models.ratings.RectificationTask.Status",
+    "RequestAppealKindEnum": "disclosure.models.requests.RequestAppeal.Kind",
+    "RequestConsultationKindEnum": "disclosure.models.requests.RequestConsultation.Kind",
+    "ServiceCaseApplicantTypeEnum": "services.models.cases.ServiceCase.ApplicantType",
+    "ServiceCaseChannelEnum": "services.models.cases.ServiceCase.Channel",
+    "ServiceCaseStatusEnum": "services.models.cases.ServiceCase.Status",
+    "ServiceItemKindEnum": "services.models.items.ServiceItem.Kind",
+    "SupervisorKindEnum": "complaints.models.supervision.Supervisor.Kind",
+    "SupervisorRoleEnum": "complaints.models.supervision.Supervisor.Role",
+    "VisitFindingSeverityEnum": "complaints.models.supervision.VisitFinding.Severity",
+    "WindowMonthlyScoreComponentEnum": "services.models.stars.WindowMonthlyScore.Component",
+}
