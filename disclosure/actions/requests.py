@@ -682,7 +682,7 @@ def request_appeal_decide(
 def request_deadlines_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     """Refresh due dates, remind officials before a reply is due, conclude expired steps.
 
-    Idempotent (safe from cron, and from the services app's `sweep_deadlines`): a reminder is
+    Idempotent (run by `manage.py sweep_deadlines` from cron): a reminder is
     sent once per due date; an ended correction period makes the request abandoned and an
     ended payment period makes it lapsed, as the Regulation and 国办函〔2020〕109号 say.
     """

@@ -254,10 +254,10 @@ def test_the_sweep_command_reports_and_is_idempotent():
 
     submit_complaint(received_on=MONDAY)
     out = StringIO()
-    call_command("sweep_complaints", "--today", "2026-06-01", stdout=out)
+    call_command("sweep_deadlines", "--today", "2026-06-01", stdout=out)
     assert "1 stages newly overdue" in out.getvalue()
     out = StringIO()
-    call_command("sweep_complaints", "--today", "2026-06-01", stdout=out)
+    call_command("sweep_deadlines", "--today", "2026-06-01", stdout=out)
     assert "0 stages newly overdue" in out.getvalue()
 
 
