@@ -23,6 +23,7 @@ from rest_framework.reverse import reverse
 
 from config.context_processors import LARGE_TEXT_COOKIE, SECTIONS
 from disclosure.selectors.catalogue import catalogue_entries_latest
+from services.selectors.statistics import service_figures_headline
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +33,12 @@ DATABASE_DOWN_RETRY_AFTER = 60  # seconds
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The portal's front page: welcome, search, the six sections, latest items and figures.
-
-    The "service figures" area (templates/includes/home_figures.html) shows an empty state
-    until the services app passes `service_figures` here.
-    """
-    context = {"sections": SECTIONS, "latest_entries": catalogue_entries_latest()}
+    """The portal's front page: welcome, search, the six sections, latest items and figures."""
+    context = {
+        "sections": SECTIONS,
+        "latest_entries": catalogue_entries_latest(),
+        "service_figures": service_figures_headline(),
+    }
     return render(request, "home.html", context)
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -511,3 +511,27 @@ def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
         }
         cache.set(key, report, STATISTICS_CACHE_SECONDS)
     return report
+
+
+def service_figures_headline() -> list[dict]:
+    """The home page's figures: the latest half-year with accepted cases, counted (3 queries).
+
+    Consultations, accepted and completed cases and the completion rate, as the seed reports
+    them (咨询 / 受理 / 办结 / 办结率); [] when no case has been accepted yet.
+    """
+    latest = ServiceCase.objects.aggregate(latest=Max("accepted_on"))["latest"]
+    if latest is None:
+        return []
+    period = period_half(latest.year, 1 if latest.month <= 6 else 2)
+    counts = _case_counts(period, Q(), None)[None]
+    rate = completion_rate(completed=counts["completed"], accepted=counts["accepted"])
+    return [
+        {"label": _("Period"), "value": period.label},
+        {
+            "label": _("Consultations"),
+            "value": f"{_consultations(period, None, None, None)[None]:,}",
+        },
+        {"label": _("Cases accepted"), "value": f"{counts['accepted']:,}"},
+        {"label": _("Cases completed"), "value": f"{counts['completed']:,}"},
+        {"label": _("Completion rate"), "value": "—" if rate is None else f"{rate}%"},
+    ]
