@@ -24,6 +24,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from disclosure.models.catalogue import validate_attachment_file
@@ -118,7 +119,7 @@ class InspectionVisit(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("inspection visit", "Accepted")
 
     supervisor = models.ForeignKey(
         Supervisor,
@@ -342,8 +343,8 @@ class RectificationProject(models.Model):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
+        IN_PROGRESS = "in_progress", pgettext_lazy("rectification project", "In progress")
+        COMPLETED = "completed", pgettext_lazy("rectification project", "Completed")
         VERIFIED = "verified", _("Verified")
 
     number = models.CharField(_("project number"), max_length=30, unique=True)

@@ -513,16 +513,23 @@ def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
     return report
 
 
+def period_of_latest_cases() -> Period | None:
+    """The half-year in which the latest case was accepted (what the seed reports), or None."""
+    latest = ServiceCase.objects.aggregate(latest=Max("accepted_on"))["latest"]
+    if latest is None:
+        return None
+    return period_half(latest.year, 1 if latest.month <= 6 else 2)
+
+
 def service_figures_headline() -> list[dict]:
     """The home page's figures: the latest half-year with accepted cases, counted (3 queries).
 
     Consultations, accepted and completed cases and the completion rate, as the seed reports
     them (咨询 / 受理 / 办结 / 办结率); [] when no case has been accepted yet.
     """
-    latest = ServiceCase.objects.aggregate(latest=Max("accepted_on"))["latest"]
-    if latest is None:
+    period = period_of_latest_cases()
+    if period is None:
         return []
-    period = period_half(latest.year, 1 if latest.month <= 6 else 2)
     counts = _case_counts(period, Q(), None)[None]
     rate = completion_rate(completed=counts["completed"], accepted=counts["accepted"])
     return [

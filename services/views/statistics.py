@@ -1,24 +1,24 @@
 """The public statistics page (数据统计) and its CSV export.
 
 Period by query string: `period=year|half|month` with `year`, `half` (1, 2) or `month` (1-12);
-`department` narrows to one department. Without a period the half-year of the latest completed
-case is shown. Charts are SVG drawn on the server, always next to a table of the same figures.
+`department` narrows to one department. Without a period the half-year in which the latest case
+was accepted is shown. Charts are SVG drawn on the server, always next to a table of the same
+figures.
 """
 
 import csv
 
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.models import ServiceCase
 from services.selectors.items_public import service_item_departments
 from services.selectors.statistics import (
     Period,
     period_half,
     period_month,
+    period_of_latest_cases,
     period_year,
     statistics_report,
 )
@@ -40,9 +40,8 @@ def period_from_query(query) -> Period:  # noqa: ANN001 - a QueryDict or dict
     kind = query.get("period", "")
     year = _int(query.get("year"), 1990, 2100)
     if kind not in PERIOD_KINDS or year is None:
-        latest = ServiceCase.objects.aggregate(latest=Max("completed_on"))["latest"]
-        latest = latest or timezone.localdate()
-        return period_half(latest.year, 1 if latest.month <= 6 else 2)
+        today = timezone.localdate()
+        return period_of_latest_cases() or period_half(today.year, 1 if today.month <= 6 else 2)
     if kind == "year":
         return period_year(year)
     if kind == "month":
