@@ -22,7 +22,6 @@ class Section:
     slug: str
     label: Promise
     summary: Promise
-    description: Promise
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -33,22 +32,12 @@ SECTIONS: tuple[Section, ...] = (
             "Browse and search the catalogue of government information by department, topic "
             "and year."
         ),
-        description=_(
-            "The catalogue of government information will list every document the district's "
-            "departments publish proactively, with its index number, issuing number, date and "
-            "validity, together with each department's guide to open government information."
-        ),
     ),
     Section(
         slug="services",
         label=pgettext_lazy("site section", "Services"),
         summary=_(
             "Service guides, committed time limits and fees of the administrative service centre."
-        ),
-        description=_(
-            "Service guides will show, for every licensing and public-service item, its legal "
-            "basis, the materials to bring, the steps, the statutory and committed time limits, "
-            "the fees and their basis, and where and when to apply."
         ),
     ),
     Section(
@@ -57,22 +46,12 @@ SECTIONS: tuple[Section, ...] = (
         summary=_(
             "Fees, service commitments and supervision phones of schools, hospitals and clinics."
         ),
-        description=_(
-            "Schools, kindergartens, hospitals and community health centres will publish their "
-            "procedures, time limits, service commitments and supervision phone numbers, and "
-            "every fee they charge together with the approval for it."
-        ),
     ),
     Section(
         slug="complaints",
         label=pgettext_lazy("site section", "Efficiency complaints"),
         summary=_(
             "Report delays, shirking or improper fees and follow your complaint by its number."
-        ),
-        description=_(
-            "You will be able to complain about an office's efficiency (delays, shirking, making "
-            "things difficult, improper fees) and follow the complaint with a tracking number "
-            "until it is concluded. Every complaint gets an answer."
         ),
     ),
     Section(
@@ -82,11 +61,6 @@ SECTIONS: tuple[Section, ...] = (
             "Apply for government information that has not been published; replies within 20 "
             "working days."
         ),
-        description=_(
-            "You will be able to apply online for government information that has not been "
-            "published proactively and follow your application. A reply is due within 20 "
-            "working days, which may be extended once, with approval, by up to 20 working days."
-        ),
     ),
     Section(
         slug="statistics",
@@ -94,11 +68,6 @@ SECTIONS: tuple[Section, ...] = (
         summary=_(
             "Service figures, on-time completion rates and the annual report on open government "
             "information."
-        ),
-        description=_(
-            "Statistics will show how many cases each department accepted and completed on time, "
-            "how citizens rated its services, and the annual report on open government "
-            "information in the official table format."
         ),
     ),
 )

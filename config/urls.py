@@ -44,9 +44,6 @@ urlpatterns += i18n_patterns(
     path("", include("disclosure.urls")),
     path("", include("services.urls")),
     path("", include("complaints.urls")),
-    # PENDING SECTIONS: "being built" pages. Keep these LAST so an app's real URLs win; delete
-    # each line once its section exists (names: pending-<section>).
-    # END PENDING SECTIONS
     prefix_default_language=False,
 )
 

@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -40,17 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "service_figures": service_figures_headline(),
     }
     return render(request, "home.html", context)
-
-
-def section_pending(request: HttpRequest, section: str) -> HttpResponse:
-    """A "being built" page for a section whose app has no public pages yet.
-
-    Routed last in config/urls.py, so a section's real URLs win as soon as its app defines them.
-    """
-    match = next((item for item in SECTIONS if item.slug == section), None)
-    if match is None:
-        raise Http404(section)
-    return render(request, "section_pending.html", {"pending_section": match})
 
 
 def _safe_next(request: HttpRequest) -> str:

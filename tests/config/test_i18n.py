@@ -126,7 +126,6 @@ SHELL_SOURCES = (
     "templates/home.html",
     "templates/404.html",
     "templates/500.html",
-    "templates/section_pending.html",
     "templates/includes/",
 )
 

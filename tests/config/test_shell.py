@@ -62,25 +62,6 @@ def test_every_nav_link_answers_and_marks_its_section_current(client, section):
 
 
 @pytest.mark.django_db
-def test_placeholder_page_explains_the_section(client):
-    response = client.get("/statistics/")
-
-    # The statistics section is the last to be built; if it exists already, nothing to check.
-    if "section_pending.html" not in [t.name for t in response.templates]:
-        pytest.skip("the statistics section has real pages now")
-    html = response.content.decode()
-    assert "本栏目正在建设中" in html
-    assert '<a href="/statistics/" aria-current="page">数据统计</a>' in html
-
-
-def test_section_pending_refuses_an_unknown_section():
-    request = RequestFactory().get("/nothing/")
-
-    with pytest.raises(views.Http404):
-        views.section_pending(request, section="nothing")
-
-
-@pytest.mark.django_db
 def test_large_text_toggle_sets_the_cookie_and_goes_back(client):
     response = client.post("/large-text/", {"large_text": "on", "next": "/en/services/"})
 
