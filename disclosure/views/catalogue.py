@@ -13,9 +13,11 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from disclosure.models.catalogue import CatalogueEntry
+from disclosure.sanitize import sanitize_html
 from disclosure.search import SearchQueryError
 from disclosure.selectors.catalogue import (
     CatalogueFilters,
@@ -187,9 +189,11 @@ def catalogue_entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": str(_("Latest information on %(topic)s")) % {"topic": entry.topic.name},
             }
         )
-    return render(
-        request, "disclosure/entry_detail.html", {"entry": entry, "feed_links": feed_links}
-    )
+    # Bodies are sanitised when written; sanitising again on display guards rows that reached
+    # the table another way (a bulk load, a restore), as the guide pages do.
+    body = mark_safe(sanitize_html(entry.body))  # noqa: S308 - allow-list sanitised just here
+    context = {"entry": entry, "body": body, "feed_links": feed_links}
+    return render(request, "disclosure/entry_detail.html", context)
 
 
 def catalogue_entry_by_index_no(request: HttpRequest, index_no: str) -> HttpResponseRedirect:
