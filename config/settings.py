@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "disclosure",
     "services",
     "complaints",
+    "workspace",
 ]
 
 MIDDLEWARE = [

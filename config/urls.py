@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("large-text/", views.large_text, name="large-text"),
     path("admin/", admin.site.urls),
+    path("officials/", include("workspace.urls")),
     path("api/v1/", include(api_patterns)),
     path("open311/v2/", include("complaints.views.open311")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
