@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "services",
     "complaints",
     "workspace",
+    "scale",
 ]
 
 MIDDLEWARE = [
