@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from django import forms
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -96,20 +95,21 @@ def client_address(request: HttpRequest) -> str:
 
 
 def tracking_lookup_allowed(client: str, *, scope: str) -> None:
-    """Count one lookup for `client` in `scope`; raise TrackingRateLimited past the limit."""
-    window = int(timezone.now().timestamp()) // LOOKUP_WINDOW_SECONDS
-    key = f"tracking-lookups:{scope}:{client}:{window}"
-    cache.add(key, 0, timeout=LOOKUP_WINDOW_SECONDS)
+    """Count one lookup for `client` in `scope`; raise TrackingRateLimited past the limit.
+
+    The counter is `disclosure.ratelimit`'s, the one that limits submissions.
+    """
+    from disclosure.ratelimit import RateLimited, rate_limit_count
+
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
-        count = 1
-    if count > LOOKUP_LIMIT:
-        retry_after = (
-            LOOKUP_WINDOW_SECONDS - int(timezone.now().timestamp()) % LOOKUP_WINDOW_SECONDS
+        rate_limit_count(
+            client,
+            scope=f"tracking-lookups:{scope}",
+            limit=LOOKUP_LIMIT,
+            window=LOOKUP_WINDOW_SECONDS,
         )
-        raise TrackingRateLimited(retry_after=max(retry_after, 1))
+    except RateLimited as limited:
+        raise TrackingRateLimited(retry_after=limited.retry_after) from limited
 
 
 def tracking_number_normalise(number: str) -> str:

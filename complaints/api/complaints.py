@@ -22,6 +22,7 @@ from complaints.selectors.complaints import (
     ledger_monthly_counts,
     ledger_state,
 )
+from disclosure.ratelimit import submission_rate_limit
 from disclosure.tracking import (
     TrackingLookupForm,
     TrackingRateLimited,
@@ -135,6 +136,7 @@ class ComplaintSubmitView(APIView):
             )
         },
     )
+    @submission_rate_limit("complaints")
     def post(self, request: Request) -> Response:
         data = request.data
         if not isinstance(data, QueryDict):

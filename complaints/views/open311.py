@@ -24,6 +24,7 @@ from complaints.forms import MOBILE_RE, TAG_RE, normalise_mobile
 from complaints.models import Complaint, Open311Key
 from complaints.selectors.complaints import complaint_public_get, complaints_ledger
 from disclosure.models import AdministrativeEntity
+from disclosure.ratelimit import RateLimited, submission_rate_limit
 from services.models import ServiceCase, ServiceItem, ServiceWindow
 
 CLOSED_STATES = {"replied", "closed", "declined", "withdrawn"}
@@ -291,6 +292,11 @@ def _pk_attribute(data, name: str, model) -> tuple[Any, str | None]:
     return found, None
 
 
+def _rate_limited(request: HttpRequest, limited: RateLimited) -> HttpResponse:
+    return _error("xml" if request.path.endswith(".xml") else "json", 429, str(limited))
+
+
+@submission_rate_limit("complaints", respond=_rate_limited)
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     key = (data.get("api_key") or "").strip()

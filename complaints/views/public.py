@@ -39,6 +39,8 @@ from complaints.selectors.complaints import (
     ledger_monthly_counts,
 )
 from disclosure.exceptions import TransitionNotAllowed
+from disclosure.honeypot import honeypot_filled
+from disclosure.ratelimit import submission_rate_limit
 from disclosure.tracking import (
     TrackingLookupForm,
     TrackingRateLimited,
@@ -81,8 +83,11 @@ def complaint_ledger(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submission_rate_limit("complaints")
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """The complaint form, pre-filled from ?entity=, ?window=, ?item=, ?case=, ?institution=."""
+    if honeypot_filled(request):
+        return redirect("complaints:complaint-new")
     if request.method == "POST":
         try:
             form = ComplaintForm(request.POST, request.FILES)

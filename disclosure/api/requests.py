@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from disclosure.actions.requests import request_submit
 from disclosure.models.requests import OUTCOME_CITATIONS, ApplicantType, InformationRequest
+from disclosure.ratelimit import submission_rate_limit
 from disclosure.selectors.entities import entity_public_queryset
 from disclosure.selectors.requests import request_clocks, request_tracking_queryset
 from disclosure.tracking import TrackingRateLimited, client_address, tracking_lookup
@@ -106,6 +107,7 @@ class RequestSubmitView(APIView):
         },
         summary="Submit an information request",
     )
+    @submission_rate_limit(TRACKING_SCOPE)
     def post(self, request: Request) -> Response:
         serializer = RequestSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -7,14 +7,16 @@ state, the timeline, the due dates with their derivation and the reply's outcome
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from disclosure.actions.requests import APPLICANT_FIELDS, request_submit
 from disclosure.forms_requests import InformationRequestForm
+from disclosure.honeypot import honeypot_filled
 from disclosure.models.requests import OUTCOME_CITATIONS, InformationRequest
+from disclosure.ratelimit import submission_rate_limit
 from disclosure.selectors.entities import entity_public_queryset
 from disclosure.selectors.reports import report_published_list
 from disclosure.selectors.requests import request_clocks, request_tracking_queryset
@@ -39,8 +41,11 @@ def requests_index(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@submission_rate_limit(TRACKING_SCOPE)
 def request_new(request: HttpRequest) -> HttpResponse:
     """The application form; on success the tracking number and password, shown once."""
+    if honeypot_filled(request):
+        return redirect("disclosure:request-new")
     if request.method == "POST":
         form = InformationRequestForm(request.POST)
         if form.is_valid():

@@ -121,7 +121,8 @@ def test_lookups_are_rate_limited_with_retry_after(client):
         ({"entity": ""}, "__all__"),
         ({"complainant_mobile": "12345"}, "complainant_mobile"),
         ({"complainant_mobile": "23812345678"}, "complainant_mobile"),
-        ({"description": "x" * (10 * 1024 * 1024)}, "description"),
+        # (a body over DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413: tests/security/test_abuse.py)
+        ({"description": "x" * 5000}, "description"),
         ({"description": "<script>alert(1)</script>"}, "description"),
         ({"complainant_name": ""}, "complainant_name"),
         ({"case_number": "BJ-NOPE"}, "case_number"),
