@@ -33,6 +33,8 @@ from workdays.calendar import Deadline, Pause, add_workdays
 User = AbstractBaseUser | AnonymousUser
 HANDLE = "services.handle_servicecase"
 CASE_NO_PREFIX = "BJ"
+# The statuses from which an application is accepted (受理): as received, or once corrected.
+ACCEPTABLE = frozenset({ServiceCase.Status.RECEIVED, ServiceCase.Status.CORRECTION_REQUESTED})
 
 
 def _record_note(message: str) -> str:
@@ -64,17 +66,38 @@ def _due_values(case: ServiceCase) -> dict:
 
 
 def _move(
-    case: ServiceCase, *, to: str, by: User, note: str, values: dict | None = None
+    case: ServiceCase,
+    *,
+    to: str,
+    by: User,
+    note: str,
+    values: dict | None = None,
+    from_statuses: frozenset[str] | None = None,
 ) -> ServiceCase:
-    return workflow_move(
-        record=case,
-        to=to,
-        by=by,
-        note=note,
-        event_model=ServiceCaseEvent,
-        record_field="case",
-        values=values,
-    )
+    """Move the case under lock; `from_statuses` narrows the TRANSITIONS map for this action.
+
+    (Several arrows lead to the same status: acceptance and resumption both lead to
+    "accepted", a decision and the joint meeting both to "completed"; each action takes
+    only its own.)
+    """
+    with transaction.atomic():
+        if from_statuses is not None:
+            current = (
+                ServiceCase.objects.select_for_update()
+                .values_list("status", flat=True)
+                .get(pk=case.pk)
+            )
+            if current not in from_statuses:
+                raise TransitionNotAllowed(obj=case, from_status=current, to_status=to)
+        return workflow_move(
+            record=case,
+            to=to,
+            by=by,
+            note=note,
+            event_model=ServiceCaseEvent,
+            record_field="case",
+            values=values,
+        )
 
 
 @dataclass(frozen=True)
@@ -218,7 +241,14 @@ def case_accept(
             "No correction notice within 5 working days: the application counts as accepted "
             "from receipt."
         )
-    return _move(case, to=ServiceCase.Status.ACCEPTED, by=by, note=note, values=values)
+    return _move(
+        case,
+        to=ServiceCase.Status.ACCEPTED,
+        by=by,
+        note=note,
+        values=values,
+        from_statuses=ACCEPTABLE,
+    )
 
 
 def case_suspend(
@@ -257,7 +287,14 @@ def case_resume(
         if hasattr(case, "_prefetched_objects_cache"):
             case._prefetched_objects_cache.pop("pauses", None)
         values = _due_values(case)
-        case = _move(case, to=ServiceCase.Status.ACCEPTED, by=by, note=note, values=values)
+        case = _move(
+            case,
+            to=ServiceCase.Status.ACCEPTED,
+            by=by,
+            note=note,
+            values=values,
+            from_statuses=frozenset({ServiceCase.Status.SUSPENDED}),
+        )
     return case
 
 
@@ -285,6 +322,7 @@ def case_complete(
         by=by,
         note=note or reason.strip(),
         values={"completed_on": on, "result": result, "result_reason": reason.strip()},
+        from_statuses=frozenset({ServiceCase.Status.ACCEPTED}),
     )
 
 
@@ -332,6 +370,7 @@ def case_joint_meeting_complete(
                 "result": ServiceCase.Result.APPROVED,
                 "result_reason": "",
             },
+            from_statuses=frozenset({ServiceCase.Status.DEEMED_APPROVED}),
         )
         JointMeetingDecision.objects.create(
             case=case,

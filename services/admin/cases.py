@@ -1,6 +1,7 @@
-"""Admin for service cases: a scoped read-only list and detail (cases change only through
-`services.actions.cases`), the CSV import page, and the joint approval meeting's action that
-completes deemed-approved cases."""
+"""Admin for service cases: a scoped list and detail whose fields are read-only (cases change
+only through `services.actions.cases`), a button on the change page for every move legal now
+(accept, request a correction, correction received, suspend, resume, decide, withdraw, the
+joint approval meeting), the CSV import page, and bulk list actions."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,8 +16,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.admin.scoping import EntityScopedAdminMixin
 from disclosure.exceptions import TransitionNotAllowed
-from services.actions.cases import case_accept, case_complete, case_joint_meeting_complete
+from services.actions.cases import (
+    case_accept,
+    case_complete,
+    case_joint_meeting_complete,
+    case_request_correction,
+    case_resume,
+    case_suspend,
+    case_withdraw,
+)
 from services.actions.imports import COLUMNS, cases_import_csv, csv_text
+from services.admin.workflow import ServiceStep, ServiceWorkflowAdminMixin, StepForm
 from services.models import (
     JointMeetingDecision,
     ServiceCase,
@@ -51,8 +61,133 @@ class CaseImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV file"))
 
 
+class DatedStepForm(StepForm):
+    """A move dated by the official (today by default)."""
+
+    on = forms.DateField(label=gettext_lazy("Date"), initial=timezone.localdate)
+
+
+class CorrectionForm(DatedStepForm):
+    missing = forms.CharField(
+        label=gettext_lazy("Everything missing (one list, in one notice)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class SuspendForm(DatedStepForm):
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason for the suspension"), choices=ServiceCasePause.Reason.choices
+    )
+
+
+class CompleteForm(DatedStepForm):
+    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=ServiceCase.Result.choices)
+    reason = forms.CharField(
+        label=gettext_lazy("Reasons (required for a refusal)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class JointMeetingForm(StepForm):
+    meeting_date = forms.DateField(label=gettext_lazy("Meeting date"), initial=timezone.localdate)
+    minutes_no = forms.CharField(
+        label=gettext_lazy("Minutes number"), max_length=60, required=False
+    )
+
+
+S = ServiceCase.Status
+HANDLE = "services.handle_servicecase"
+OPEN_TO_WITHDRAWAL = frozenset({S.RECEIVED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.SUSPENDED})
+
+CASE_STEPS = (
+    ServiceStep(
+        "accept",
+        gettext_lazy("Accept the application"),
+        HANDLE,
+        frozenset({S.RECEIVED}),
+        DatedStepForm,
+        lambda case, by, data: case_accept(case=case, by=by, on=data["on"], note=data["note"]),
+    ),
+    ServiceStep(
+        "request_correction",
+        gettext_lazy("Request a correction"),
+        HANDLE,
+        frozenset({S.RECEIVED}),
+        CorrectionForm,
+        lambda case, by, data: case_request_correction(
+            case=case, by=by, missing=data["missing"], on=data["on"], note=data["note"]
+        ),
+        possible=lambda case: case.correction_requested_on is None,
+    ),
+    ServiceStep(
+        "correction_received",
+        gettext_lazy("Correction received: accept"),
+        HANDLE,
+        frozenset({S.CORRECTION_REQUESTED}),
+        DatedStepForm,
+        lambda case, by, data: case_accept(case=case, by=by, on=data["on"], note=data["note"]),
+    ),
+    ServiceStep(
+        "suspend",
+        gettext_lazy("Suspend the clock"),
+        HANDLE,
+        frozenset({S.ACCEPTED}),
+        SuspendForm,
+        lambda case, by, data: case_suspend(
+            case=case, by=by, reason=data["reason"], on=data["on"], note=data["note"]
+        ),
+    ),
+    ServiceStep(
+        "resume",
+        gettext_lazy("Resume the clock"),
+        HANDLE,
+        frozenset({S.SUSPENDED}),
+        DatedStepForm,
+        lambda case, by, data: case_resume(case=case, by=by, on=data["on"], note=data["note"]),
+    ),
+    ServiceStep(
+        "complete",
+        gettext_lazy("Decide: approve or refuse"),
+        HANDLE,
+        frozenset({S.ACCEPTED}),
+        CompleteForm,
+        lambda case, by, data: case_complete(
+            case=case,
+            by=by,
+            result=data["result"],
+            reason=data["reason"],
+            on=data["on"],
+            note=data["note"],
+        ),
+    ),
+    ServiceStep(
+        "withdraw",
+        gettext_lazy("Record the withdrawal"),
+        HANDLE,
+        OPEN_TO_WITHDRAWAL,
+        DatedStepForm,
+        lambda case, by, data: case_withdraw(case=case, by=by, on=data["on"], note=data["note"]),
+    ),
+    ServiceStep(
+        "joint_meeting",
+        gettext_lazy("Complete by the joint approval meeting"),
+        "services.decide_jointmeeting",
+        frozenset({S.DEEMED_APPROVED}),
+        JointMeetingForm,
+        lambda case, by, data: case_joint_meeting_complete(
+            case=case,
+            by=by,
+            meeting_date=data["meeting_date"],
+            minutes_no=data["minutes_no"],
+            note=data["note"],
+        ),
+    ),
+)
+
+
 @admin.register(ServiceCase)
-class ServiceCaseAdmin(EntityScopedAdminMixin, SimpleHistoryAdmin):
+class ServiceCaseAdmin(EntityScopedAdminMixin, ServiceWorkflowAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "case_no",
         "item",
@@ -73,6 +208,7 @@ class ServiceCaseAdmin(EntityScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [ServiceCasePauseInline, ServiceCaseEventInline]
     actions = ["accept_today", "approve_today", "complete_by_joint_meeting"]
     show_full_result_count = False
+    workflow_steps = CASE_STEPS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
