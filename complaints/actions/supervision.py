@@ -29,8 +29,11 @@ from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.utils.translation import ngettext
 
+from complaints.actions.complaints import PERM_HANDLE, complaint_register, complaint_submit
+from complaints.models import Complaint
 from complaints.models.supervision import (
     InspectionVisit,
     InspectionVisitEvent,
@@ -82,10 +85,10 @@ VISIT_FIELDS = (
 )
 
 
-def _record_note(text: str) -> str:
-    """A note written into the record in the district's language (it is an official record)."""
+def _record_text(message: str, **params: Any) -> str:
+    """Translate `message` (marked with N_) into the district's language, then fill it in."""
     with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
+        return _(message) % params if params else _(message)
 
 
 def _unknown_fields(fields: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -198,7 +201,7 @@ def visit_record(
             record=visit,
             by=by,
             from_status="",
-            note=_record_note(_("Visit recorded.")),
+            note=_record_text(N_("Visit recorded.")),
         )
     return visit
 
@@ -287,6 +290,149 @@ def visit_return(*, visit: InspectionVisit, by: User, note: str) -> InspectionVi
     return _visit_move(visit=visit, by=by, to=VisitStatus.DRAFT, note=note)
 
 
+# --- Following up a finding: a rectification project or a complaint ----------------------------
+
+
+def _locked_finding(finding: VisitFinding) -> VisitFinding:
+    """The finding row locked (its visit loaded): one follow-up per finding, even when racing."""
+    return (
+        VisitFinding.objects.select_for_update(of=("self",))
+        .select_related("visit", "visit__window", "responsible_entity")
+        .get(pk=finding.pk)
+    )
+
+
+def _finding_follow_up_check(finding: VisitFinding) -> None:
+    """A finding of an accepted visit that has not been followed up yet."""
+    if finding.visit.status != VisitStatus.ACCEPTED:
+        raise ValidationError(
+            {"finding": _("Only a finding of an accepted visit can be followed up.")}
+        )
+    if finding.rectification_project_id or finding.complaint_id:
+        raise ValidationError({"finding": _("This finding has already been followed up.")})
+
+
+def _visit_note(visit: InspectionVisit, by: User, message: str, **params: Any) -> None:
+    """A history row on the visit (its status unchanged): what was done with a finding."""
+    workflow_event_record(
+        event_model=InspectionVisitEvent,
+        record_field="visit",
+        record=visit,
+        by=by,
+        from_status=visit.status,
+        note=_record_text(message, **params),
+    )
+
+
+def visit_finding_open_project(
+    *,
+    finding: VisitFinding,
+    by: User,
+    title: str,
+    responsible_leader: str,
+    plan: str,
+    measures: str,
+    start_date: datetime.date | None,
+    workdays: int | None,
+    problem: str = "",
+    coordinating_entities: Iterable[AdministrativeEntity] = (),
+    note: str = "",
+) -> RectificationProject:
+    """Take a finding on as a rectification project (source: the visit); the bureau only.
+
+    The project's responsible department is the finding's; the finding is linked to the project
+    and the visit's history records the project's number. The problem defaults to the finding.
+    """
+    require_perm(by, MANAGE)
+    with transaction.atomic():
+        locked = _locked_finding(finding)
+        _finding_follow_up_check(locked)
+        visit = locked.visit
+        project = rectification_project_create(
+            by=by,
+            title=title,
+            problem=(problem or "").strip() or locked.description,
+            source=RectificationProject.Source.VISIT,
+            source_visit=visit,
+            responsible_entity=locked.responsible_entity,
+            responsible_leader=responsible_leader,
+            plan=plan,
+            measures=measures,
+            start_date=start_date,
+            workdays=workdays,
+            coordinating_entities=coordinating_entities,
+            findings=[locked],
+            note=note
+            or _record_text(
+                N_("Registered from a finding of the inspection visit of %(date)s (%(kind)s)."),
+                date=f"{visit.visited_on:%Y-%m-%d}",
+                kind=visit.get_kind_display(),
+            ),
+        )
+        _visit_note(
+            visit,
+            by,
+            N_("Finding taken up as rectification project %(number)s."),
+            number=project.number,
+        )
+    finding.rectification_project = project
+    return project
+
+
+def visit_finding_open_complaint(
+    *, finding: VisitFinding, by: User, category: str, description: str = "", note: str = ""
+) -> Complaint:
+    """Open a complaint for investigation from a finding, registered (立案) at once.
+
+    The supervision bureau files it itself (channel "inspection", no complainant): about the
+    finding's department (and the visited window when it is that department's), dated the day
+    of the visit. The finding is linked to the complaint and the visit's history records its
+    number. Needs both `manage_supervision` and `handle_complaint`.
+    """
+    require_perm(by, MANAGE)
+    require_perm(by, PERM_HANDLE)
+    if category not in Complaint.Category.values:
+        raise ValidationError({"category": _("Choose the category of the complaint.")})
+    with transaction.atomic():
+        locked = _locked_finding(finding)
+        _finding_follow_up_check(locked)
+        visit = locked.visit
+        window = visit.window if visit.window_id else None
+        if window is not None and window.entity_id != locked.responsible_entity_id:
+            window = None
+        text = (description or "").strip() or locked.description
+        complaint, _credentials = complaint_submit(
+            category=category,
+            description=text[:4000],
+            entity=locked.responsible_entity,
+            window=window,
+            occurred_on=visit.visited_on,
+            place=visit.place,
+            anonymous=True,
+            channel="inspection",
+        )
+        complaint_register(
+            complaint=complaint,
+            by=by,
+            note=note
+            or _record_text(
+                N_("Registered from a finding of the inspection visit of %(date)s (%(kind)s)."),
+                date=f"{visit.visited_on:%Y-%m-%d}",
+                kind=visit.get_kind_display(),
+            ),
+        )
+        locked.complaint = complaint
+        locked.save(update_fields=["complaint"])
+        _visit_note(
+            visit,
+            by,
+            N_("Finding taken up as complaint %(number)s for investigation."),
+            number=complaint.tracking_no,
+        )
+    finding.complaint = complaint
+    return complaint
+
+
 # --- Rectification projects --------------------------------------------------------------------
 
 
@@ -370,7 +516,7 @@ def rectification_project_create(
             record=project,
             by=by,
             from_status="",
-            note=note or _record_note(_("Rectification project registered.")),
+            note=note or _record_text(N_("Rectification project registered.")),
         )
     return project
 
@@ -412,27 +558,49 @@ def rectification_project_start(
     return _project_move(project=project, by=by, to=ProjectStatus.IN_PROGRESS, note=note)
 
 
+def _locked_project(project: RectificationProject) -> RectificationProject:
+    """The project row, locked for the rest of the transaction."""
+    return RectificationProject.objects.select_for_update().get(pk=project.pk)
+
+
 def rectification_progress_add(
     *, project: RectificationProject, by: User, reported_on: datetime.date | None, text: str
 ) -> RectificationProgress:
-    """Publish a progress update of an open project."""
+    """Publish a progress update of an open project, with a history row."""
     _may_report(project, by)
-    errors: dict[str, str] = {}
-    if not project.is_open:
-        errors["project"] = _("Progress can only be reported on a project that is not completed.")
-    if reported_on is None:
-        errors["reported_on"] = _("Give the date of the update.")
-    elif reported_on > timezone.localdate():
-        errors["reported_on"] = _("An update cannot be dated in the future.")
-    elif reported_on < project.start_date:
-        errors["reported_on"] = _("An update cannot be dated before the project started.")
-    if errors:
-        raise ValidationError(errors)
-    update = RectificationProgress(
-        project=project, reported_on=reported_on, text=(text or "").strip(), reported_by=by
-    )
-    _validate(update)
-    update.save()
+    text = (text or "").strip()
+    with transaction.atomic():
+        locked = _locked_project(project)
+        errors: dict[str, str] = {}
+        if not locked.is_open:
+            errors["project"] = _(
+                "Progress can only be reported on a project that is not completed."
+            )
+        if reported_on is None:
+            errors["reported_on"] = _("Give the date of the update.")
+        elif reported_on > timezone.localdate():
+            errors["reported_on"] = _("An update cannot be dated in the future.")
+        elif reported_on < locked.start_date:
+            errors["reported_on"] = _("An update cannot be dated before the project started.")
+        update = RectificationProgress(
+            project=locked, reported_on=reported_on, text=text, reported_by=by
+        )
+        try:
+            _validate(update, exclude=["reported_on"] if "reported_on" in errors else ())
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, messages[0])
+        if errors:
+            raise ValidationError(errors)
+        update.save()
+        workflow_event_record(
+            event_model=RectificationProjectEvent,
+            record_field="project",
+            record=locked,
+            by=by,
+            from_status=locked.status,
+            note=_record_text(N_("Progress reported: %(text)s"), text=text[:200]),
+        )
     return update
 
 
@@ -447,7 +615,8 @@ def rectification_project_complete(
 ) -> RectificationProject:
     """Report a project in progress as completed, with what was done and evidence.
 
-    The evidence file is checked by its content (PDF, office documents, PNG or JPEG).
+    The evidence file is checked by its content (PDF, office documents, PNG or JPEG). The move
+    and the stored evidence are one transaction: a refused move stores no file.
     """
     _may_report(project, by)
     errors: dict[str, Any] = {}
@@ -470,11 +639,12 @@ def rectification_project_complete(
     if errors:
         raise ValidationError(errors)
     values: dict[str, Any] = {"completed_on": completed_on, "completion_summary": summary}
-    project = _project_move(
-        project=project, by=by, to=ProjectStatus.COMPLETED, note=note, values=values
-    )
-    if evidence is not None:
-        project.evidence.save(getattr(evidence, "name", "evidence") or "evidence", evidence)
+    with transaction.atomic():
+        project = _project_move(
+            project=project, by=by, to=ProjectStatus.COMPLETED, note=note, values=values
+        )
+        if evidence is not None:
+            project.evidence.save(getattr(evidence, "name", "evidence") or "evidence", evidence)
     return project
 
 
@@ -522,6 +692,51 @@ def rectification_project_reopen(
     )
 
 
+PROJECT_EDITABLE_FIELDS = (
+    "title",
+    "problem",
+    "responsible_entity",
+    "responsible_leader",
+    "plan",
+    "measures",
+)
+
+
+def rectification_project_update(
+    *, project: RectificationProject, by: User, note: str = "", **fields: Any
+) -> RectificationProject:
+    """Correct a project's description (title, problem, department, leader, plan, measures).
+
+    The supervision bureau only; the clock (start, working days, due date) and the status are
+    not changed here. A history row names the changed fields.
+    """
+    require_perm(by, MANAGE)
+    _unknown_fields(fields, PROJECT_EDITABLE_FIELDS)
+    if not fields:
+        return project
+    with transaction.atomic():
+        locked = _locked_project(project)
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        _validate(locked)
+        locked.save(update_fields=[*fields, "updated_at"])
+        with translation.override(settings.LANGUAGE_CODE):
+            labels = "、".join(
+                str(RectificationProject._meta.get_field(name).verbose_name) for name in fields
+            )
+        workflow_event_record(
+            event_model=RectificationProjectEvent,
+            record_field="project",
+            record=locked,
+            by=by,
+            from_status=locked.status,
+            note=note or _record_text(N_("Project details changed: %(fields)s"), fields=labels),
+        )
+    for name in (*fields, "updated_at"):
+        setattr(project, name, getattr(locked, name))
+    return project
+
+
 def rectification_projects_mark_overdue(*, today: datetime.date | None = None) -> int:
     """Mark open projects past their due date as overdue (for `sweep_deadlines`; idempotent).
 
@@ -547,7 +762,7 @@ def rectification_projects_mark_overdue(*, today: datetime.date | None = None) -
                 actor=None,
                 from_status=project.status,
                 to_status=project.status,
-                note=_record_note(_("Overdue: the due date has passed.")),
+                note=_record_text(N_("Overdue: the due date has passed.")),
             )
             marked += 1
     return marked

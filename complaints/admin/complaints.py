@@ -205,6 +205,8 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         fields = list(PUBLIC_FIELDS)
         if obj is not None and _may_open_attachments(request.user, obj):
             fields.append("attachment_links")
+        if obj is not None:
+            fields.append("inspection_findings")
         if obj is not None and complainant_identity_visible(request.user, obj):
             fields += list(IDENTITY_FIELDS)
         return fields
@@ -221,6 +223,23 @@ class ComplaintAdmin(SimpleHistoryAdmin):
             for attachment in obj.attachments.all()
         ]
         return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
+
+    @admin.display(description=_("Inspection findings behind this complaint"))
+    def inspection_findings(self, obj: Complaint) -> str:
+        """The visit findings this complaint was opened from, linked to their visits."""
+        findings = obj.visit_findings.select_related("visit")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a>: {}',
+            (
+                (
+                    reverse("admin:complaints_inspectionvisit_change", args=[f.visit_id]),
+                    f.visit,
+                    f.description,
+                )
+                for f in findings
+            ),
+        ) or "—"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None):
         return self.get_fields(request, obj)

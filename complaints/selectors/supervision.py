@@ -18,9 +18,11 @@ from complaints.models.supervision import (
     Supervisor,
     VisitFinding,
 )
+from disclosure.selectors.memberships import entity_ids_for_official
 
 User = AbstractBaseUser | AnonymousUser
 MANAGE = "complaints.manage_supervision"
+REPORT_PROGRESS = "complaints.report_rectification_progress"
 
 # The fields a public surface may load: a supervisor's contacts are never among them.
 SUPERVISOR_PUBLIC_FIELDS = (
@@ -114,3 +116,19 @@ def rectification_project_detail_queryset() -> QuerySet[RectificationProject]:
         ),
         "events",
     )
+
+
+def rectification_projects_visible_to(user: User) -> QuerySet[RectificationProject]:
+    """The projects `user` may keep in the admin: all for the bureau, one's department's for an
+    official who reports progress (`entity_ids_for_official`), none for anyone else."""
+    queryset = RectificationProject.objects.select_related("responsible_entity", "source_visit")
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.has_perm(MANAGE):
+        return queryset
+    if not user.has_perm(REPORT_PROGRESS):
+        return queryset.none()
+    scope = entity_ids_for_official(user)
+    if scope is None:
+        return queryset
+    return queryset.filter(responsible_entity_id__in=scope)

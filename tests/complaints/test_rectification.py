@@ -124,6 +124,7 @@ def test_legal_path_planned_to_verified(bureau) -> None:
     assert steps == [
         ("", S.PLANNED),
         (S.PLANNED, S.IN_PROGRESS),
+        (S.IN_PROGRESS, S.IN_PROGRESS),  # the progress update's history row
         (S.IN_PROGRESS, S.COMPLETED),
         (S.COMPLETED, S.VERIFIED),
     ]
