@@ -4,7 +4,9 @@ A bad value stops start-up with one line that names the variable, not a tracebac
 """
 
 import os
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -91,7 +93,9 @@ GONGKAI_CONTACT_EMAIL = os.environ.get("GONGKAI_CONTACT_EMAIL", "zwgk@xigang.exa
 GONGKAI_SECURITY_CONTACT = os.environ.get("GONGKAI_SECURITY_CONTACT", GONGKAI_CONTACT_EMAIL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin's default site is the officials' site (login with an optional second factor,
+    # deletion for administrators only, export actions on every list): workspace.login_site.
+    "workspace.login_apps.GongkaiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -100,6 +104,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "import_export",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -121,10 +129,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -218,6 +229,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Where the officials' admin lives: a less guessable path cuts the noise of password guessing.
+GONGKAI_ADMIN_PATH = os.environ.get("GONGKAI_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+if GONGKAI_ADMIN_PATH == "/" or not re.fullmatch(r"[A-Za-z0-9_\-/]+/", GONGKAI_ADMIN_PATH):
+    _stop("GONGKAI_ADMIN_PATH", "expected a path such as back-office/ (letters, digits, -_/)")
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures an account is locked, and so is
+# an address, each on its own, until the cool-off passes or an administrator removes the lock
+# (admin → Axes → access attempts). The lockout check is the first authentication backend.
+AUTHENTICATION_BACKENDS = [
+    "workspace.login.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = _env_bool("GONGKAI_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = _env_int("GONGKAI_LOGIN_FAILURE_LIMIT", 5)
+if AXES_FAILURE_LIMIT < 1:
+    _stop("GONGKAI_LOGIN_FAILURE_LIMIT", "must be at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("GONGKAI_LOGIN_COOLOFF_MINUTES", 30)) or None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workspace.login.login_locked_response"
+AXES_VERBOSE = False
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: set GONGKAI_TRUSTED_PROXIES to the number of
+# proxies in front of the portal that append to X-Forwarded-For (0 = use REMOTE_ADDR).
+GONGKAI_TRUSTED_PROXIES = _env_int("GONGKAI_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "workspace.login.login_client_address"
+
+# Second factor (django-otp, TOTP): an official who has a confirmed authenticator device must give
+# its code at login; with GONGKAI_ADMIN_OTP_REQUIRED every official must (devices: admin → TOTP).
+GONGKAI_ADMIN_OTP_REQUIRED = _env_bool("GONGKAI_ADMIN_OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = os.environ.get("GONGKAI_OTP_ISSUER", "Gongkai")
+
+# Officials' sessions end after a working day, and when the browser closes.
+SESSION_COOKIE_AGE = _env_int("GONGKAI_SESSION_SECONDS", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_bool("GONGKAI_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# History is read in the admin, never reverted from it: every write goes through an action.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+if SESSION_COOKIE_AGE <= 0:
+    _stop("GONGKAI_SESSION_SECONDS", "must be a positive number of seconds")
 
 # --- Internationalisation ----------------------------------------------------------------------
 

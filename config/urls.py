@@ -1,6 +1,7 @@
 """URL wiring. Public pages sit in i18n_patterns: unprefixed URLs are Chinese, /en/… English."""
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -23,7 +24,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_view, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("large-text/", views.large_text, name="large-text"),
-    path("admin/", admin.site.urls),
+    path(settings.GONGKAI_ADMIN_PATH, admin.site.urls),  # GONGKAI_ADMIN_PATH, default admin/
     path("officials/", include("workspace.urls")),
     path("api/v1/", include(api_patterns)),
     path("open311/v2/", include("complaints.views.open311")),

@@ -1,0 +1,46 @@
+"""The officials' admin site: the login with an optional second factor, and site-wide rules.
+
+`admin.site` is an instance of GongkaiAdminSite (workspace.login_apps.GongkaiAdminConfig), so every
+`@admin.register` in the apps goes through `register()` here, which adds the rules that hold for
+every list: deletion for administrators only, history readable only within the admin's scope
+(workspace.history) and CSV/XLSX export of the list (workspace.exports).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest
+
+from workspace.exports import export_csv, export_xlsx
+from workspace.history import SiteRulesMixin
+from workspace.login import OfficialLoginForm
+
+
+class GongkaiAdminSite(admin.AdminSite):
+    """Django's admin site with the officials' login and the site-wide rules."""
+
+    login_form = OfficialLoginForm
+    login_template = "workspace/login_admin.html"
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+        self.add_action(export_csv)
+        self.add_action(export_xlsx)
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Active staff; with GONGKAI_ADMIN_OTP_REQUIRED, only once a second factor was given."""
+        if not super().has_permission(request):
+            return False
+        if settings.GONGKAI_ADMIN_OTP_REQUIRED:
+            is_verified = getattr(request.user, "is_verified", None)
+            return bool(is_verified and is_verified())
+        return True
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:  # noqa: ANN001
+        """Register as usual, with SiteRulesMixin in front of the model admin's own classes."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SiteRulesMixin):
+            admin_class = type(admin_class.__name__, (SiteRulesMixin, admin_class), {})
+            admin_class.__module__ = admin_class.__mro__[2].__module__
+        super().register(model_or_iterable, admin_class, **options)
