@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from disclosure.actions.workflow import require_perm, workflow_event_record, workflow_move
 from disclosure.exceptions import TransitionNotAllowed
 from disclosure.tracking import TrackingCredentials, tracking_issue, tracking_number_normalise
+from services.actions.summaries import case_contribution, summary_apply
 from services.models import (
     JointMeetingDecision,
     ServiceCase,
@@ -81,15 +82,11 @@ def _move(
     only its own.)
     """
     with transaction.atomic():
-        if from_statuses is not None:
-            current = (
-                ServiceCase.objects.select_for_update()
-                .values_list("status", flat=True)
-                .get(pk=case.pk)
-            )
-            if current not in from_statuses:
-                raise TransitionNotAllowed(obj=case, from_status=current, to_status=to)
-        return workflow_move(
+        locked = ServiceCase.objects.select_for_update().get(pk=case.pk)
+        if from_statuses is not None and locked.status not in from_statuses:
+            raise TransitionNotAllowed(obj=case, from_status=locked.status, to_status=to)
+        before = case_contribution(locked)
+        moved = workflow_move(
             record=case,
             to=to,
             by=by,
@@ -98,6 +95,10 @@ def _move(
             record_field="case",
             values=values,
         )
+        for field, value in (values or {}).items():
+            setattr(locked, field, value)
+        summary_apply(before=before, after=case_contribution(locked))
+    return moved
 
 
 @dataclass(frozen=True)
@@ -454,18 +455,16 @@ def cases_sweep(*, today: datetime.date | None = None, by: User | None = None) -
                 )
                 deemed += 1
             elif case.overdue_on is None:
-                updated = ServiceCase.objects.filter(pk=pk, overdue_on__isnull=True).update(
-                    overdue_on=missed_on, updated_at=timezone.now()
+                # Locked above: saved through the model, so the history has the change too.
+                case.overdue_on = missed_on
+                case.save(update_fields=["overdue_on", "updated_at"])
+                workflow_event_record(
+                    event_model=ServiceCaseEvent,
+                    record_field="case",
+                    record=case,
+                    by=actor,
+                    from_status=case.status,
+                    note=_record_note("Overdue: the committed time limit has passed."),
                 )
-                if updated:
-                    case.overdue_on = missed_on
-                    workflow_event_record(
-                        event_model=ServiceCaseEvent,
-                        record_field="case",
-                        record=case,
-                        by=actor,
-                        from_status=case.status,
-                        note=_record_note("Overdue: the committed time limit has passed."),
-                    )
-                    overdue += 1
+                overdue += 1
     return SweepResult(accepted_by_default=accepted, overdue=overdue, deemed_approved=deemed)

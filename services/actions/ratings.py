@@ -10,6 +10,7 @@ decided by an official of another department; upheld, the rating leaves the stat
 """
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from disclosure.actions.workflow import require_perm, workflow_event_record, workflow_move
 from disclosure.models import AdministrativeEntity
 from disclosure.selectors.memberships import entity_ids_for_official
+from services.actions.summaries import rating_contribution, summary_apply
 from services.models import (
     Rating,
     RatingAppeal,
@@ -117,6 +119,12 @@ def rating_submit(
                 )
         except IntegrityError as error:
             raise ValidationError({"case": _("This case has already been rated.")}) from error
+        summary_apply(
+            before=Counter(),
+            after=rating_contribution(
+                rating=rating, entity_id=locked.entity_id, item_id=locked.item_id
+            ),
+        )
         if rating.is_bad:
             rectification_task_open(rating=rating, entity_id=locked.entity_id, by=by)
     return rating
@@ -332,8 +340,16 @@ def rating_appeal_decide(
             ]
         )
         rating = Rating.objects.select_for_update().get(pk=locked.rating_id)
+        entity_id, item_id = ServiceCase.objects.values_list("entity_id", "item_id").get(
+            pk=rating.case_id
+        )
+        before = rating_contribution(rating=rating, entity_id=entity_id, item_id=item_id)
         rating.status = Rating.Status.EXCLUDED if uphold else Rating.Status.VALID
         rating.save(update_fields=["status", "updated_at"])
+        summary_apply(
+            before=before,
+            after=rating_contribution(rating=rating, entity_id=entity_id, item_id=item_id),
+        )
         task = RectificationTask.objects.filter(rating=rating).first()
         if uphold and task is not None and task.can_move_to(RectificationTask.Status.CANCELLED):
             with translation.override(settings.LANGUAGE_CODE):

@@ -17,3 +17,4 @@ from services.models.ratings import (  # noqa: F401
     RectificationTaskEvent,
 )
 from services.models.stars import WindowMonthlyScore  # noqa: F401
+from services.models.summaries import ServiceDailySummary, ServiceDurationCount  # noqa: F401

@@ -15,8 +15,10 @@ Definitions (the seed's half-year report counts this way):
   median and P90 by the nearest-rank method (the value at rank ⌈q·n⌉), so they are whole days,
   comparable with a commitment in whole working days.
 
-Every figure comes from aggregate queries (COUNT/SUM grouped by a few columns); percentiles are
-read from a histogram of working days, never from a loop over the cases.
+Every figure is a grouped SUM over the daily summary (`services.models.summaries`: per
+department, item and day, kept by the actions and rebuilt by `rebuild_service_summaries`) and
+the per-day consultation counts; percentiles are read from the summary's histogram of working
+days, never from a loop over the cases.
 """
 
 import calendar
@@ -26,17 +28,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from services.models import (
-    ConsultationCount,
-    Rating,
-    ServiceCase,
-    ServiceCasePause,
-)
-from workdays.calendar import workdays_between
+from services.models import ConsultationCount, ServiceDailySummary, ServiceDurationCount
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -256,37 +252,44 @@ class ServiceFigures:
         }
 
 
-def _case_filter(entity_id: int | None, item_id: int | None, prefix: str = "") -> Q:
+def _scope(entity_id: int | None, item_id: int | None) -> Q:
     q = Q()
     if entity_id is not None:
-        q &= Q(**{f"{prefix}entity_id": entity_id})
+        q &= Q(entity_id=entity_id)
     if item_id is not None:
-        q &= Q(**{f"{prefix}item_id": item_id})
+        q &= Q(item_id=item_id)
     return q
 
 
-def _in(period: Period, field_name: str) -> Q:
+def _in(period: Period, field_name: str = "day") -> Q:
     return Q(**{f"{field_name}__range": (period.first, period.last)})
 
 
-ON_TIME = Q(completed_on__lte=F("due_date"), deemed_approved_on__isnull=True)
+SUMS = {
+    "accepted": Sum("accepted"),
+    "completed": Sum("completed"),
+    "on_time": Sum("on_time"),
+    "deemed": Sum("deemed"),
+    **{f"rated_{level}": Sum(f"rated_{level}") for level in RATING_LEVELS},
+}
 
 
 def _case_counts(period: Period, scope: Q, group: str | None) -> dict:
-    """Accepted, completed, on-time and deemed counts, by `group` (a field) or for all."""
-    queryset = ServiceCase.objects.filter(scope).filter(
-        _in(period, "accepted_on") | _in(period, "completed_on") | _in(period, "deemed_approved_on")
-    )
-    aggregates = {
-        "accepted": Count("id", filter=_in(period, "accepted_on")),
-        "completed": Count("id", filter=_in(period, "completed_on")),
-        "on_time": Count("id", filter=_in(period, "completed_on") & ON_TIME),
-        "deemed": Count("id", filter=_in(period, "deemed_approved_on")),
-    }
+    """Accepted, completed, on-time, deemed and rating counts, by `group` (a field) or for all.
+
+    Summed from the daily summary (`ServiceDailySummary`), one query.
+    """
+    queryset = ServiceDailySummary.objects.filter(scope, _in(period)).order_by()
     if group is None:
-        return {None: queryset.aggregate(**aggregates)}
-    rows = queryset.values(group).annotate(**aggregates).order_by()
-    return {row[group]: row for row in rows}
+        row = queryset.aggregate(**SUMS)
+        return {None: {name: value or 0 for name, value in row.items()}}
+    rows = queryset.values(group).annotate(**SUMS)
+    return {row[group]: {name: row[name] or 0 for name in SUMS} for row in rows}
+
+
+def _rating_counts(row: Mapping[str, int]) -> dict[int, int]:
+    counts = {level: row.get(f"rated_{level}", 0) for level in RATING_LEVELS}
+    return {level: n for level, n in counts.items() if n}
 
 
 def _consultations(period: Period, entity_id: int | None, item_id: int | None, group: str | None):
@@ -302,83 +305,31 @@ def _consultations(period: Period, entity_id: int | None, item_id: int | None, g
     return {row[column]: row["n"] or 0 for row in rows}
 
 
-def _rating_counts(period: Period, scope: Q, group: str | None) -> dict:
-    queryset = Rating.objects.counted().filter(rated_on__range=(period.first, period.last))
-    queryset = queryset.filter(scope)
-    fields = ["level"] if group is None else [group, "level"]
-    result: dict = {}
-    for row in queryset.values(*fields).annotate(n=Count("id")).order_by():
-        key = None if group is None else row[group]
-        result.setdefault(key, {})[row["level"]] = row["n"]
-    return result
-
-
 def _workdays_histograms(period: Period, scope: Q, group: str | None) -> dict:
-    """Histograms of working days from acceptance to completion, by `group` or for all.
+    """Histograms of working days from acceptance to completion (pauses excluded), by `group`.
 
-    Counted from grouped (accepted_on, completed_on) pairs, then corrected for the few cases
-    whose clock was paused (their paused working days do not count).
+    Summed from the per-day duration counts (`ServiceDurationCount`), one query.
     """
-    completed = ServiceCase.objects.filter(scope).filter(
-        _in(period, "completed_on"), accepted_on__isnull=False
-    )
-    fields = (
-        ["accepted_on", "completed_on"] if group is None else [group, "accepted_on", "completed_on"]
+    fields = ["workdays"] if group is None else [group, "workdays"]
+    rows = (
+        ServiceDurationCount.objects.filter(scope, _in(period))
+        .order_by()
+        .values(*fields)
+        .annotate(n=Sum("count"))
+        .filter(n__gt=0)
     )
     result: dict = {}
-    elapsed_cache: dict[tuple, int] = {}
-
-    def elapsed(accepted: datetime.date, done: datetime.date) -> int:
-        key = (accepted, done)
-        if key not in elapsed_cache:
-            elapsed_cache[key] = max(workdays_between(accepted, done), 0) if done > accepted else 0
-        return elapsed_cache[key]
-
-    for row in completed.values(*fields).annotate(n=Count("id")).order_by():
+    for row in rows:
         key = None if group is None else row[group]
-        days = elapsed(row["accepted_on"], row["completed_on"])
-        histogram = result.setdefault(key, {})
-        histogram[days] = histogram.get(days, 0) + row["n"]
-
-    pause_fields = ["case_id", "case__accepted_on", "case__completed_on", "first", "last"]
-    if group is not None:
-        pause_fields.append(f"case__{group}")
-    paused: dict[int, dict] = {}
-    pauses = ServiceCasePause.objects.filter(
-        case__in=completed.values("pk"), last__isnull=False
-    ).values(*pause_fields)
-    for pause in pauses:
-        case = paused.setdefault(
-            pause["case_id"],
-            {
-                "accepted": pause["case__accepted_on"],
-                "done": pause["case__completed_on"],
-                "key": None if group is None else pause[f"case__{group}"],
-                "paused": 0,
-            },
-        )
-        low = max(pause["first"] - datetime.timedelta(days=1), case["accepted"])
-        high = min(pause["last"], case["done"])
-        if high > low:
-            case["paused"] += workdays_between(low, high)
-    for case in paused.values():
-        if not case["paused"]:
-            continue
-        raw = elapsed(case["accepted"], case["done"])
-        histogram = result[case["key"]]
-        histogram[raw] -= 1
-        if histogram[raw] == 0:
-            del histogram[raw]
-        adjusted = max(raw - case["paused"], 0)
-        histogram[adjusted] = histogram.get(adjusted, 0) + 1
+        result.setdefault(key, {})[row["workdays"]] = row["n"]
     return result
 
 
 def service_figures(
     *, period: Period, entity_id: int | None = None, item_id: int | None = None
 ) -> ServiceFigures:
-    """The figures of the whole centre, one department or one item for `period` (5-6 queries)."""
-    scope = _case_filter(entity_id, item_id)
+    """The figures of the whole centre, one department or one item for `period` (3 queries)."""
+    scope = _scope(entity_id, item_id)
     counts = _case_counts(period, scope, None)[None]
     return ServiceFigures(
         consultations=_consultations(period, entity_id, item_id, None)[None],
@@ -387,20 +338,17 @@ def service_figures(
         on_time=counts["on_time"],
         deemed_approvals=counts["deemed"],
         workdays_histogram=_workdays_histograms(period, scope, None).get(None, {}),
-        rating_counts=_rating_counts(period, _case_filter(entity_id, item_id, "case__"), None).get(
-            None, {}
-        ),
+        rating_counts=_rating_counts(counts),
     )
 
 
 def _grouped(
     *, period: Period, group: str, entity_id: int | None, names: dict[int, tuple[str, int | None]]
 ) -> list[ServiceFigures]:
-    scope = _case_filter(entity_id, None)
+    scope = _scope(entity_id, None)
     counts = _case_counts(period, scope, group)
     consultations = _consultations(period, entity_id, None, group)
     histograms = _workdays_histograms(period, scope, group)
-    ratings = _rating_counts(period, _case_filter(entity_id, None, "case__"), f"case__{group}")
     rows = []
     for key, (name, committed) in names.items():
         count = counts.get(key, {})
@@ -414,7 +362,7 @@ def _grouped(
             on_time=count.get("on_time", 0),
             deemed_approvals=count.get("deemed", 0),
             workdays_histogram=histograms.get(key, {}),
-            rating_counts=ratings.get(key, {}),
+            rating_counts=_rating_counts(count),
         )
         if figures.consultations or figures.accepted or figures.completed:
             rows.append(figures)
@@ -456,51 +404,58 @@ def service_figures_by_item(
 def service_figures_by_month(
     *, period: Period, entity_id: int | None = None, item_id: int | None = None
 ) -> list[dict]:
-    """Accepted and completed per month of `period` (for the chart): two grouped queries."""
-    scope = _case_filter(entity_id, item_id)
-    base = ServiceCase.objects.filter(scope)
-    accepted = dict(
-        base.filter(_in(period, "accepted_on"))
-        .annotate(month=TruncMonth("accepted_on"))
-        .values("month")
-        .annotate(n=Count("id"))
+    """Accepted and completed per month of `period` (for the chart): one grouped query."""
+    rows = (
+        ServiceDailySummary.objects.filter(_scope(entity_id, item_id), _in(period))
+        .annotate(month=TruncMonth("day"))
         .order_by()
-        .values_list("month", "n")
-    )
-    completed = dict(
-        base.filter(_in(period, "completed_on"))
-        .annotate(month=TruncMonth("completed_on"))
         .values("month")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("month", "n")
+        .annotate(accepted=Sum("accepted"), completed=Sum("completed"))
     )
-
-    def _get(counts: dict, month: datetime.date) -> int:
-        for key, value in counts.items():
-            day = key.date() if isinstance(key, datetime.datetime) else key
-            if day == month:
-                return value
-        return 0
-
+    by_month = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        by_month[month] = row
     return [
-        {"month": month, "accepted": _get(accepted, month), "completed": _get(completed, month)}
+        {
+            "month": month,
+            "accepted": (by_month.get(month) or {}).get("accepted") or 0,
+            "completed": (by_month.get(month) or {}).get("completed") or 0,
+        }
         for month in period.months()
     ]
 
 
 STATISTICS_CACHE_SECONDS = 600
+STATISTICS_VERSION_KEY = "services:statistics:version"
+
+
+def statistics_version() -> int:
+    """The statistics' version: bumped by every change to the summary (actions, rebuild)."""
+    from django.core.cache import cache
+
+    version = cache.get(STATISTICS_VERSION_KEY)
+    if version is None:
+        cache.add(STATISTICS_VERSION_KEY, 0, None)
+        version = cache.get(STATISTICS_VERSION_KEY, 0)
+    return version
 
 
 def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
     """Everything the statistics page, CSV and API show for a period, cached for 10 minutes.
 
-    Over the demo's 60,000 cases the grouped queries take about a second on SQLite; figures of
-    a period may lag the records by up to `STATISTICS_CACHE_SECONDS`.
+    Read from the daily summary (a few grouped sums). The cache key carries the statistics'
+    version, which every change to the summary bumps (at once and on commit): a completed case
+    shows in the next report. With several processes the cache must be shared (CACHE_URL) for
+    the bump to reach them all; a process-local cache still expires after 10 minutes.
     """
     from django.core.cache import cache
 
-    key = f"services:statistics:v1:{period.first}:{period.last}:{period.kind}:{entity_id}"
+    key = (
+        f"services:statistics:v2:{statistics_version()}:"
+        f"{period.first}:{period.last}:{period.kind}:{entity_id}"
+    )
     report = cache.get(key)
     if report is None:
         report = {
@@ -515,7 +470,9 @@ def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
 
 def period_of_latest_cases() -> Period | None:
     """The half-year in which the latest case was accepted (what the seed reports), or None."""
-    latest = ServiceCase.objects.aggregate(latest=Max("accepted_on"))["latest"]
+    latest = ServiceDailySummary.objects.filter(accepted__gt=0).aggregate(latest=Max("day"))[
+        "latest"
+    ]
     if latest is None:
         return None
     return period_half(latest.year, 1 if latest.month <= 6 else 2)

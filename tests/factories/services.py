@@ -4,6 +4,7 @@ import datetime
 
 import factory
 
+from services.actions.summaries import summary_add_case
 from services.models import (
     ConsultationCount,
     ServiceCase,
@@ -69,6 +70,13 @@ class ServiceCaseFactory(factory.django.DjangoModelFactory):
     channel = ServiceCase.Channel.WINDOW
     committed_days = factory.LazyAttribute(lambda case: case.item.committed_days)
     received_on = datetime.date(2026, 1, 5)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # noqa: ANN001, ANN206
+        """Store the case whole and count it in the statistics' summary, as an import would."""
+        case = super()._create(model_class, *args, **kwargs)
+        summary_add_case(case=case)
+        return case
 
 
 class ConsultationCountFactory(factory.django.DjangoModelFactory):

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from services.actions.summaries import service_summaries_rebuild
 from services.models import AnnualInspectionItem, Rating, ServiceCase, WindowMonthlyScore
 from tests.factories.services import (
     ConsultationCountFactory,
@@ -67,6 +68,7 @@ def centre():
         comment="很好",
     )
     ConsultationCountFactory(item=item, date=D(2006, 3, 6), count=9)
+    service_summaries_rebuild()  # the rating was stored around the actions
     WindowMonthlyScore.objects.create(
         window=window, month=D(2006, 3, 1), component="ratings", score=Decimal("100")
     )

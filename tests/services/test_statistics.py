@@ -95,6 +95,7 @@ import datetime  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from services.actions.summaries import service_summaries_rebuild  # noqa: E402
 from services.models import Rating, ServiceCase, ServiceCasePause  # noqa: E402
 from services.selectors.statistics import (  # noqa: E402
     period_half,
@@ -165,6 +166,8 @@ def small_centre(db):
     Rating.objects.create(
         case=a3, level=3, kind=Rating.Kind.FOLLOW_UP, channel="window", rated_on=D(2006, 3, 20)
     )
+    # The pause and ratings were stored around the actions: the rebuild counts them.
+    service_summaries_rebuild()
     return a, b
 
 
