@@ -37,6 +37,13 @@ from disclosure.models.catalogue import (
     validate_attachment_file,
 )
 from disclosure.models.entities import AdministrativeEntity
+from disclosure.personal_data import (
+    CONFIRMED_NOTE,
+    REDACTED_NOTE,
+    PersonalDataUnreviewed,
+    catalogue_entry_findings,
+    personal_data_redact,
+)
 from disclosure.sanitize import sanitize_html
 from workdays.calendar import add_workdays
 
@@ -315,10 +322,14 @@ def catalogue_entry_publish(
 ) -> CatalogueEntry:
     """Pass the confidentiality review and publish: assign the index number, flag lateness.
 
-    The reviewer must not be the entry's author. `published_date` defaults to today; an
-    earlier date is only for recording publications made before the portal existed, and may
-    not precede the date formed. Proactive information published after its deadline
-    (Art 26) is flagged `published_late`. Entries this one repeals become "repealed".
+    The reviewer must not be the entry's author. Text that looks like personal data (resident
+    ID, mobile or bank-card numbers: `disclosure.personal_data`) blocks publication until a
+    reviewer redacts it or confirms it is none (PersonalDataUnreviewed).
+
+    `published_date` defaults to today; an earlier date is only for recording publications
+    made before the portal existed, and may not precede the date formed. Proactive
+    information published after its deadline (Art 26) is flagged `published_late`. Entries
+    this one repeals become "repealed".
     """
     _require_perm(
         by,
@@ -328,6 +339,9 @@ def catalogue_entry_publish(
     entry = _lock(entry)
     _require_transition(entry, Status.PUBLISHED)
     _require_not_author(entry, by)
+    findings = catalogue_entry_findings(entry)
+    if findings and not catalogue_entry_personal_data_cleared(entry):
+        raise PersonalDataUnreviewed(findings)
     today = timezone.localdate()
     published_date = published_date or today
     if published_date > today or published_date < entry.formed_date:
@@ -397,6 +411,101 @@ def catalogue_entry_withdraw(
     _record(entry=entry, by=by, from_status=from_status, note=reason.strip())
     entry_ids = [entry.pk]
     transaction.on_commit(lambda: _search_index_remove(entry_ids))
+    return entry
+
+
+# --- the personal-data gate ---------------------------------------------------------------------
+
+
+def catalogue_entry_personal_data_cleared(entry: CatalogueEntry) -> bool:
+    """Whether a reviewer confirmed "no personal data" since the entry was last submitted.
+
+    Only drafts change, so a confirmation made during the current review covers the text that
+    is about to be published; returning the entry to its author and resubmitting it asks again.
+    """
+    events = CatalogueEntryEvent.objects.filter(entry=entry)
+    submitted = (
+        events.filter(to_status=Status.IN_REVIEW)
+        .exclude(from_status=Status.IN_REVIEW)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return events.filter(
+        from_status=Status.IN_REVIEW,
+        to_status=Status.IN_REVIEW,
+        note__startswith=CONFIRMED_NOTE,
+        id__gt=submitted or 0,
+    ).exists()
+
+
+def _findings_note(prefix: str, findings: list, note: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        listed = "；".join(f"{f.where} {f.kind_label} {f.masked}" for f in findings)
+    return "。".join(part for part in (prefix, listed, (note or "").strip()) if part)
+
+
+def _require_personal_data_reviewer(entry: CatalogueEntry, by: AbstractBaseUser) -> None:
+    _require_perm(
+        by,
+        "publish_catalogueentry",
+        _("You do not have permission to review personal data in catalogue entries."),
+    )
+    if entry.status != Status.IN_REVIEW:
+        raise TransitionNotAllowed(
+            obj=entry, from_status=Status(entry.status).label, to_status=Status.IN_REVIEW.label
+        )
+    _require_not_author(entry, by)
+
+
+@transaction.atomic
+def catalogue_entry_confirm_no_personal_data(
+    *, entry: CatalogueEntry, by: AbstractBaseUser, note: str = ""
+) -> CatalogueEntry:
+    """A reviewer confirms that what the scanner found is no personal data: publication may go on.
+
+    The decision, the reviewer and the masked findings are an event in the entry's history.
+    """
+    entry = _lock(entry)
+    _require_personal_data_reviewer(entry, by)
+    findings = catalogue_entry_findings(entry)
+    _record(
+        entry=entry,
+        by=by,
+        from_status=entry.status,
+        note=_findings_note(CONFIRMED_NOTE, findings, note),
+    )
+    return entry
+
+
+@transaction.atomic
+def catalogue_entry_redact_personal_data(
+    *, entry: CatalogueEntry, by: AbstractBaseUser, note: str = ""
+) -> CatalogueEntry:
+    """A reviewer masks every number found in the entry's text (all but 2 digits starred).
+
+    Title, summary, body and keywords are masked in place and the masking is an event in the
+    entry's history. Attachments are files and are not changed: if they still show personal
+    data, the reviewer returns the entry to its author or confirms.
+    """
+    entry = _lock(entry)
+    _require_personal_data_reviewer(entry, by)
+    findings = catalogue_entry_findings(entry)
+    changed = []
+    for name in ("title", "summary", "body", "keywords", "document_no"):
+        before = getattr(entry, name) or ""
+        after = personal_data_redact(before)
+        if after != before:
+            setattr(entry, name, after)
+            changed.append(name)
+    if changed:
+        entry.save(update_fields=[*changed, "updated_at"])
+    _record(
+        entry=entry,
+        by=by,
+        from_status=entry.status,
+        note=_findings_note(REDACTED_NOTE, findings, note),
+    )
     return entry
 
 

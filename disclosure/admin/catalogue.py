@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,6 +31,7 @@ from disclosure.models.catalogue import (
     CatalogueEntryEvent,
     Topic,
 )
+from disclosure.personal_data import attachments_not_scanned, catalogue_entry_findings
 
 WORKFLOW_ERRORS = (TransitionNotAllowed, PermissionDenied, ValueError, ValidationError)
 S = CatalogueEntry.Status
@@ -105,6 +107,28 @@ CATALOGUE_STEPS = (
             entry=obj, by=by, note=data["note"]
         ),
     ),
+    # The personal-data gate (disclosure.personal_data): shown only while an entry in review has
+    # findings that no reviewer has cleared (CatalogueEntryAdmin.allowed_steps).
+    WorkflowStep(
+        "redact-personal-data",
+        _("Redact the personal data found"),
+        S.IN_REVIEW,
+        "disclosure.publish_catalogueentry",
+        (),
+        lambda obj, by, data: catalogue_actions.catalogue_entry_redact_personal_data(
+            entry=obj, by=by, note=data["note"]
+        ),
+    ),
+    WorkflowStep(
+        "confirm-no-personal-data",
+        _("Confirm: no personal data"),
+        S.IN_REVIEW,
+        "disclosure.publish_catalogueentry",
+        (),
+        lambda obj, by, data: catalogue_actions.catalogue_entry_confirm_no_personal_data(
+            entry=obj, by=by, note=data["note"]
+        ),
+    ),
     WorkflowStep(
         "withdraw",
         _("Withdraw"),
@@ -117,6 +141,8 @@ CATALOGUE_STEPS = (
         note_required=True,
     ),
 )
+
+PERSONAL_DATA_STEPS = frozenset({"redact-personal-data", "confirm-no-personal-data"})
 
 WORKFLOW_READONLY = [
     "status",
@@ -189,6 +215,7 @@ class CatalogueEntryAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHist
             },
         ),
         (_("Workflow"), {"fields": WORKFLOW_READONLY}),
+        (_("Personal data check"), {"fields": ["personal_data_check"]}),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -198,8 +225,65 @@ class CatalogueEntryAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHist
                 field.name
                 for field in CatalogueEntry._meta.get_fields()
                 if getattr(field, "editable", False) and not field.auto_created
-            ] + WORKFLOW_READONLY
-        return WORKFLOW_READONLY
+            ] + [*WORKFLOW_READONLY, "personal_data_check"]
+        return [*WORKFLOW_READONLY, "personal_data_check"]
+
+    @admin.display(description=_("Personal data found"))
+    def personal_data_check(self, obj: CatalogueEntry | None) -> str:
+        """What the personal-data scanner found in the entry, and whether a reviewer cleared it."""
+        if obj is None or obj.pk is None:
+            return _("Checked when the entry is published.")
+        findings = catalogue_entry_findings(obj)
+        unscanned = attachments_not_scanned(obj)
+        parts = []
+        if findings:
+            cleared = catalogue_actions.catalogue_entry_personal_data_cleared(obj)
+            parts.append(
+                format_html(
+                    "<p><strong>{}</strong></p><ul>{}</ul>",
+                    _("A reviewer confirmed that these are no personal data.")
+                    if cleared
+                    else _(
+                        "Publication waits until a reviewer redacts these numbers or confirms "
+                        "that they are no personal data."
+                    ),
+                    format_html_join(
+                        "",
+                        "<li>{}: {} <code>{}</code></li>",
+                        ((f.where, f.kind_label, f.masked) for f in findings),
+                    ),
+                )
+            )
+        else:
+            parts.append(
+                format_html(
+                    "<p>{}</p>",
+                    _("No resident ID, mobile or bank-card numbers found in the text."),
+                )
+            )
+        if unscanned:
+            parts.append(
+                format_html(
+                    "<p>{} {}</p>",
+                    _("Not readable by the scanner, check by eye:"),
+                    "、".join(unscanned),
+                )
+            )
+        return format_html("{}", format_html_join("", "{}", ((part,) for part in parts)))
+
+    def allowed_steps(self, request: HttpRequest, obj: CatalogueEntry) -> list:
+        """The workflow's buttons; the personal-data ones only while findings wait for review."""
+        gate_open = (
+            obj.status == S.IN_REVIEW
+            and bool(catalogue_entry_findings(obj))
+            and not catalogue_actions.catalogue_entry_personal_data_cleared(obj)
+        )
+        return [
+            step
+            for step in self.workflow_steps
+            if request.user.has_perm(step.permission)
+            and (gate_open if step.name in PERSONAL_DATA_STEPS else obj.can_move_to(step.to_status))
+        ]
 
     def _fields_from(self, form: ModelForm) -> dict[str, Any]:
         editable = catalogue_actions.EDITABLE_FIELDS | catalogue_actions.M2M_FIELDS
