@@ -23,6 +23,8 @@ from complaints.views import supervision as supervision_views  # noqa: E402
 
 urlpatterns += [
     path("complaints/supervisors/", supervision_views.supervisor_list, name="supervisor-list"),
+    path("complaints/visits/", supervision_views.visit_list, name="visit-list"),
+    path("complaints/visits/<int:pk>/", supervision_views.visit_detail, name="visit-detail"),
     path(
         "complaints/rectification/",
         supervision_views.rectification_list,

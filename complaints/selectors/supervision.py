@@ -9,7 +9,7 @@ Visibility is decided here once for every surface (pages, API, admin):
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from complaints.models.supervision import (
     InspectionVisit,
@@ -18,6 +18,7 @@ from complaints.models.supervision import (
     Supervisor,
     VisitFinding,
 )
+from disclosure.models import AdministrativeEntity
 from disclosure.selectors.memberships import entity_ids_for_official
 
 User = AbstractBaseUser | AnonymousUser
@@ -58,32 +59,88 @@ def visits_visible_to(user: User) -> QuerySet[InspectionVisit]:
     return queryset.filter(supervisor__user=user, supervisor__user__isnull=False)
 
 
+# What a public surface loads of a finding's follow-up: the project's number and the
+# complaint's tracking number and state (never the complainant: none is loaded).
+_FINDING_PUBLIC_FIELDS = (
+    "id",
+    "visit_id",
+    "description",
+    "severity",
+    "responsible_entity__id",
+    "responsible_entity__name",
+    "rectification_project__id",
+    "rectification_project__number",
+    "rectification_project__title",
+    "rectification_project__status",
+    "complaint__id",
+    "complaint__tracking_no",
+    "complaint__status",
+)
+
+
 def visit_public_summaries() -> QuerySet[InspectionVisit]:
-    """Accepted visits for the public: kind, date, target, summary, finding counts.
+    """Accepted visits for the public: kind, date, target, summary, score, findings, follow-up.
 
     Private notes and the supervisor's identity are not loaded (an unannounced visit's
-    inspector stays unnamed).
+    inspector stays unnamed; the same rule for announced ones). Each finding carries what it
+    became: a rectification project (number) or a complaint (tracking number, state).
     """
     return (
         InspectionVisit.objects.accepted()
-        .select_related("window", "entity")
-        .defer("private_notes", "follow_up", "supervisor", "recorded_by")
+        .select_related("window", "entity", "institution")
+        .defer("private_notes", "supervisor", "recorded_by")
         .annotate(findings_count=Count("findings", distinct=True))
         .order_by("-visited_on", "-id")
         .prefetch_related(
             Prefetch(
                 "findings",
-                queryset=VisitFinding.objects.select_related("responsible_entity").only(
-                    "id",
-                    "visit_id",
-                    "description",
-                    "severity",
-                    "responsible_entity__id",
-                    "responsible_entity__name",
-                    "rectification_project_id",
-                ),
+                queryset=VisitFinding.objects.select_related(
+                    "responsible_entity", "rectification_project", "complaint"
+                )
+                .only(*_FINDING_PUBLIC_FIELDS)
+                .order_by("id"),
             )
         )
+    )
+
+
+def visit_public_list(
+    *, kind: str | None = None, entity_id: int | None = None, year: int | None = None
+) -> QuerySet[InspectionVisit]:
+    """The public list of accepted visits, newest first; filters: kind, department, year.
+
+    A visit belongs to a department when it visited the department, one of its windows or an
+    institution it supervises.
+    """
+    queryset = visit_public_summaries()
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if entity_id:
+        queryset = queryset.filter(
+            Q(entity_id=entity_id)
+            | Q(window__entity_id=entity_id)
+            | Q(institution__supervising_department_id=entity_id)
+        )
+    if year:
+        queryset = queryset.filter(visited_on__year=year)
+    return queryset
+
+
+def visit_public_departments() -> list[AdministrativeEntity]:
+    """The departments accepted visits went to (directly, a window, a supervised institution)."""
+    ids: set[int] = set()
+    for row in InspectionVisit.objects.accepted().values_list(
+        "entity_id", "window__entity_id", "institution__supervising_department_id"
+    ):
+        ids.update(pk for pk in row if pk)
+    return list(AdministrativeEntity.objects.filter(pk__in=ids).only("id", "name").order_by("name"))
+
+
+def visit_public_years() -> list[int]:
+    """The years with accepted visits, newest first (for the list's filter)."""
+    return sorted(
+        {day.year for day in InspectionVisit.objects.accepted().dates("visited_on", "year")},
+        reverse=True,
     )
 
 
