@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -18,11 +18,13 @@ from complaints.models.complaints import IN_PROGRESS
 from complaints.selectors.complaints import complaints_visible_to
 from disclosure.selectors.institutions import Completeness, completeness_for_official
 from services.selectors.cases import case_list_for_official
-from services.selectors.statistics import ON_TIME, on_time_rate
+from services.selectors.statistics import on_time_rate
 from workspace.selectors.queue import KindCount, queue_counts
 
 User = AbstractBaseUser | AnonymousUser
 MONTHS = 12
+# On time: completed by the due date, and not by deemed approval (as the statistics count it).
+ON_TIME = Q(completed_on__lte=F("due_date"), deemed_approved_on__isnull=True)
 
 
 @dataclass(frozen=True)

@@ -69,10 +69,16 @@ def workdays_left(due: datetime.date, *, today: datetime.date) -> int:
     return -workdays_between(due, today)
 
 
-def urgency_for(left: int | None) -> Urgency:
-    """The urgency band of `left` working days: overdue, ≤2, ≤5, later (or no deadline)."""
+def urgency_for(left: int | None, *, past_due: bool = False) -> Urgency:
+    """The urgency band of `left` working days: overdue, ≤2, ≤5, later (or no deadline).
+
+    `past_due`: the due date is before today. A deadline that fell on Friday is overdue on
+    Sunday although no working day has passed since.
+    """
     if left is None:
         return Urgency("queue-none", _("No deadline"))
+    if past_due and left >= 0:
+        return Urgency("queue-overdue", _("Overdue"))
     if left < 0:
         return Urgency(
             "queue-overdue",
@@ -365,7 +371,7 @@ def _items(source: Source, limit: int, today: datetime.date) -> Iterable[QueueIt
             step=step,
             due=due,
             workdays_left=left,
-            urgency=urgency_for(left),
+            urgency=urgency_for(left, past_due=due is not None and due < today),
             admin_url=reverse(source.admin, args=[record.pk]),
         )
 
