@@ -92,6 +92,16 @@ urlpatterns += [
     path("requests/", request_views.requests_index, name="request-index"),
     path("requests/new/", request_views.request_new, name="request-new"),
     path("requests/track/", request_views.request_track, name="request-track"),
+    path(
+        "requests/track/<str:number>/letter/",
+        request_views.request_reply_letter_download,
+        name="request-letter",
+    ),
+    path(
+        "requests/track/<str:number>/documents/<int:document_id>/",
+        request_views.request_document_download,
+        name="request-document",
+    ),
     path("reports/", report_views.report_list, name="report-list"),
     path("reports/<str:scope>/<int:year>/", report_views.report_detail, name="report-detail"),
     path("reports/<str:scope>/<int:year>/csv/", report_views.report_csv, name="report-csv"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from disclosure.actions.workflow import User, require_perm, workflow_move
 from disclosure.exceptions import TransitionNotAllowed
-from disclosure.models.catalogue import validate_attachment_file
+from disclosure.models.catalogue import attachment_content_type, validate_attachment_file
 from disclosure.models.entities import AdministrativeEntity
 from disclosure.models.requests import (
     EXTENSION_MAX_WORKDAYS,
@@ -377,21 +377,34 @@ def request_consultation_answer(
         raise ValidationError({"answered_date": _("The answer cannot precede the consultation.")})
     with transaction.atomic():
         consultation = RequestConsultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.answered_date is not None:
+            raise ValidationError(_("This consultation has already been answered."))
         consultation.answered_date = on
         consultation.answer = answer
         consultation.objects_to_disclosure = objects_to_disclosure
         consultation.save(update_fields=["answered_date", "answer", "objects_to_disclosure"])
-        request = InformationRequest.objects.get(pk=consultation.request_id)
+        request = InformationRequest.objects.select_for_update().get(pk=consultation.request_id)
         still_open = request.consultations.filter(answered_date__isnull=True).exists()
+        with _record_language():
+            note = _("%(party)s answered on %(date)s%(objection)s.") % {
+                "party": consultation.party,
+                "date": on.isoformat(),
+                "objection": _(", objecting to disclosure") if objects_to_disclosure else "",
+            }
+            if not still_open:
+                note += _(" The review resumes.")
         if request.status == S.CONSULTING and not still_open:
             back = S.EXTENDED if request.extension_workdays else S.IN_REVIEW
-            with _record_language():
-                note = _("Consultation answered on %(date)s; the review resumes.") % {
-                    "date": on.isoformat()
-                }
             _move(request, back, by, note)
         else:
             _due_date_refresh(request)
+            RequestEvent.objects.create(
+                request=request,
+                actor=by,
+                from_status=request.status,
+                to_status=request.status,
+                note=note,
+            )
     return consultation
 
 
@@ -471,11 +484,26 @@ def request_fee_notify(
     """Notify the applicant of an information-processing fee, by piece or by volume (one only).
 
     By piece the fee depends on how many applications the same applicant made in the month; by
-    volume on the pages. A fee of 0 is not notified. Payment is due within 20 working days of
-    the day after the notice; the reply clock stops meanwhile.
+    volume on the pages. A fee of 0 is not notified. The notice is issued within the handling
+    period; payment is due within 20 working days of the day after the notice, and the time from
+    the notice until payment is not counted in the reply period (国办函〔2020〕109号).
     """
     require_perm(by, HANDLE)
     on = _today(on)
+    if not request.can_move_to(S.FEE_NOTIFIED):
+        raise TransitionNotAllowed(
+            obj=request, from_status=request.status, to_status=S.FEE_NOTIFIED
+        )
+    deadline = request_reply_deadline(request)
+    if deadline is not None and on > deadline.due_date:
+        raise ValidationError(
+            {
+                "fee_notice_date": _(
+                    "A fee notice must be issued within the handling period (by %(date)s)."
+                )
+                % {"date": deadline.due_date.isoformat()}
+            }
+        )
     if method == InformationRequest.FeeMethod.BY_PIECE:
         units = request_piece_ordinal(request=request)
         amount = fee_by_piece(units)
@@ -608,7 +636,7 @@ def request_reply(
             {"outcome": outcome, "reply_date": on, "reply_letter": letter, "concluded_date": on},
         )
         for title, file in documents:
-            RequestDocument.objects.create(request=request, title=title, file=file)
+            _document_store(request, title, file)
     return request
 
 
@@ -640,6 +668,10 @@ def request_appeal_record(
         raise ValidationError({"kind": _("Unknown kind of appeal.")})
     if request.concluded_date is None:
         raise ValidationError(_("An appeal concerns a request that has been answered."))
+    if filed_date < request.concluded_date:
+        raise ValidationError(
+            {"filed_date": _("An appeal cannot be filed before the request was concluded.")}
+        )
     with transaction.atomic():
         appeal = RequestAppeal.objects.create(
             request=request, kind=kind, filed_date=filed_date, body=body
@@ -662,7 +694,11 @@ def request_appeal_record(
 def request_appeal_decide(
     *, appeal: RequestAppeal, by: User, result: str, on: datetime.date
 ) -> RequestAppeal:
-    """Record an appeal's result: upheld, corrected or other (维持, 纠正, 其他)."""
+    """Record an appeal's result: upheld, corrected or other (维持, 纠正, 其他).
+
+    Once only: a pending appeal is decided; a decided one is not decided again (Table 四 counts
+    each appeal under one result).
+    """
     require_perm(by, HANDLE)
     if result not in RequestAppeal.Result.values or result == RequestAppeal.Result.PENDING:
         raise ValidationError({"result": _("Choose upheld, corrected or other.")})
@@ -670,10 +706,83 @@ def request_appeal_decide(
         raise ValidationError({"decided_date": _("A decision cannot precede the filing.")})
     with transaction.atomic():
         appeal = RequestAppeal.objects.select_for_update().get(pk=appeal.pk)
+        if appeal.result != RequestAppeal.Result.PENDING:
+            raise ValidationError(_("This appeal has already been decided."))
         appeal.result = result
         appeal.decided_date = on
         appeal.save(update_fields=["result", "decided_date"])
+        request = appeal.request
+        with _record_language():
+            note = _("%(kind)s decided on %(date)s: %(result)s.") % {
+                "kind": appeal.get_kind_display(),
+                "date": on.isoformat(),
+                "result": appeal.get_result_display(),
+            }
+        RequestEvent.objects.create(
+            request=request,
+            actor=by if by.is_authenticated else None,
+            from_status=request.status,
+            to_status=request.status,
+            note=note,
+        )
     return appeal
+
+
+# --- Reply documents --------------------------------------------------------------------------
+
+
+def request_document_attach(
+    *, request: InformationRequest, by: User, title: str, file: File
+) -> RequestDocument:
+    """Attach a document to a reply, for the applicant to download from the tracking page.
+
+    Only a replied request takes documents (a closed one is archived). The file is checked by
+    its content (PDF, office documents, OFD, PNG, JPEG; size limit) and stored under a random
+    name; the event row records the title.
+    """
+    require_perm(by, HANDLE)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the document a title.")})
+    try:
+        validate_attachment_file(file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    with transaction.atomic():
+        locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != S.REPLIED:
+            raise ValidationError(
+                _("Documents are attached to a replied request (this one is “%(status)s”).")
+                % {"status": locked.get_status_display()}
+            )
+        document = _document_store(locked, title, file)
+        with _record_language():
+            note = _("Reply document attached: %(title)s.") % {"title": title}
+        RequestEvent.objects.create(
+            request=locked,
+            actor=by,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=note,
+        )
+    return document
+
+
+def _document_store(request: InformationRequest, title: str, file: File) -> RequestDocument:
+    """Save a checked reply document under a random name (the file is removed if saving fails)."""
+    document = RequestDocument(
+        request=request,
+        title=title.strip(),
+        content_type=attachment_content_type(file) or "",
+        size=file.size or 0,
+    )
+    document.file.save(getattr(file, "name", "") or "document", file, save=False)
+    saved, storage = document.file.name, document.file.storage
+    try:
+        document.save()
+    except Exception:
+        storage.delete(saved)
+        raise
+    return document
 
 
 # --- Sweep ------------------------------------------------------------------------------------

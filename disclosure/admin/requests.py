@@ -1,8 +1,10 @@
 """Admin for information requests: the officials' register, work queue and workflow buttons.
 
-Applicant data and statuses are read-only; each step (receipt, correction, consultation,
-extension, fee, reply, close, appeal) is a button that opens a small form and calls the action
-in `disclosure.actions.requests`. The list orders by due date and filters overdue requests.
+Applicant data and statuses are read-only; each step (receipt, correction, consultation and its
+answer, extension, fee, reply, reply documents, close, appeal and its result) is a button that
+opens a small form and calls the action in `disclosure.actions.requests`, which checks the rules;
+a refused step shows the action's error on the form (400). The list orders by due date and
+filters overdue requests.
 """
 
 from django import forms
@@ -24,6 +26,7 @@ from disclosure.models.requests import (
     Outcome,
     RequestAppeal,
     RequestConsultation,
+    RequestDocument,
     RequestEvent,
 )
 from workdays.calendar import add_workdays
@@ -39,6 +42,15 @@ class RequestStepForm(forms.Form):
     items = forms.CharField(label=_("Items to correct"), widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label=_("Consultation"), choices=RequestConsultation.Kind.choices)
     party = forms.CharField(label=_("Consulted party"), max_length=200)
+    consultation = forms.ModelChoiceField(
+        label=_("Consultation answered"), queryset=RequestConsultation.objects.none()
+    )
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    objects_to_disclosure = forms.BooleanField(
+        label=_("The consulted party objects to disclosure"), required=False
+    )
     workdays = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
     approved_by = forms.CharField(label=_("Approved by (office head)"), max_length=60)
     method = forms.ChoiceField(label=_("Fee method"), choices=InformationRequest.FeeMethod.choices)
@@ -48,12 +60,32 @@ class RequestStepForm(forms.Form):
         choices=[(v, label) for v, label in Outcome.choices if v in request_actions.REPLY_OUTCOMES],
     )
     appeal_kind = forms.ChoiceField(label=_("Appeal"), choices=RequestAppeal.Kind.choices)
+    body = forms.CharField(label=_("Reconsideration body or court"), max_length=200, required=False)
+    appeal = forms.ModelChoiceField(
+        label=_("Appeal decided"), queryset=RequestAppeal.objects.none()
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[
+            (v, label)
+            for v, label in RequestAppeal.Result.choices
+            if v != RequestAppeal.Result.PENDING
+        ],
+    )
+    title = forms.CharField(label=_("Document title"), max_length=200)
+    file = forms.FileField(label=_("File"))
 
-    def __init__(self, *args, step: WorkflowStep, **kwargs) -> None:
+    def __init__(self, *args, step: WorkflowStep, obj: InformationRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name != "on" and name not in step.fields:
                 del self.fields[name]
+        if "consultation" in self.fields:
+            self.fields["consultation"].queryset = obj.consultations.filter(
+                answered_date__isnull=True
+            )
+        if "appeal" in self.fields:
+            self.fields["appeal"].queryset = obj.appeals.filter(result=RequestAppeal.Result.PENDING)
 
 
 def _step(name, label, to, fields, call, permission=HANDLE) -> WorkflowStep:  # noqa: ANN001
@@ -144,6 +176,68 @@ REQUEST_STEPS = (
     ),
 )
 
+# Steps that record something without moving the request on (to_status empty): shown when
+# `RECORD_STEP_AVAILABLE` says so; the action still checks everything itself.
+RECORD_STEPS = (
+    _step(
+        "consult_more",
+        _("Consult another party"),
+        "",
+        ("kind", "party"),
+        lambda o, by, d: request_actions.request_consultation_open(
+            request=o, by=by, kind=d["kind"], party=d["party"], on=d["on"]
+        ),
+    ),
+    _step(
+        "answer",
+        _("Record a consultation's answer"),
+        "",
+        ("consultation", "answer", "objects_to_disclosure"),
+        lambda o, by, d: request_actions.request_consultation_answer(
+            consultation=d["consultation"],
+            by=by,
+            answer=d["answer"],
+            objects_to_disclosure=d["objects_to_disclosure"],
+            on=d["on"],
+        ),
+    ),
+    _step(
+        "document",
+        _("Attach a reply document"),
+        "",
+        ("title", "file"),
+        lambda o, by, d: request_actions.request_document_attach(
+            request=o, by=by, title=d["title"], file=d["file"]
+        ),
+    ),
+    _step(
+        "appeal",
+        _("Record an appeal"),
+        "",
+        ("appeal_kind", "body"),
+        lambda o, by, d: request_actions.request_appeal_record(
+            request=o, by=by, kind=d["appeal_kind"], filed_date=d["on"], body=d["body"]
+        ),
+    ),
+    _step(
+        "appeal_result",
+        _("Record an appeal's result"),
+        "",
+        ("appeal", "result"),
+        lambda o, by, d: request_actions.request_appeal_decide(
+            appeal=d["appeal"], by=by, result=d["result"], on=d["on"]
+        ),
+    ),
+)
+
+RECORD_STEP_AVAILABLE = {
+    "consult_more": lambda o: o.status == S.CONSULTING,
+    "answer": lambda o: o.consultations.filter(answered_date__isnull=True).exists(),
+    "document": lambda o: o.status == S.REPLIED,
+    "appeal": lambda o: o.concluded_date is not None,
+    "appeal_result": lambda o: o.appeals.filter(result=RequestAppeal.Result.PENDING).exists(),
+}
+
 
 class DueFilter(admin.SimpleListFilter):
     """Overdue requests, and those due within the reminder window."""
@@ -198,10 +292,22 @@ class RequestAppealInline(admin.TabularInline):
         return False
 
 
+class RequestDocumentInline(admin.TabularInline):
+    model = RequestDocument
+    extra = 0
+    can_delete = False
+    fields = ["title", "content_type", "size", "added_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
 @admin.register(InformationRequest)
 class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
     scope_field = "entity"
-    workflow_steps = REQUEST_STEPS
+    workflow_steps = REQUEST_STEPS + RECORD_STEPS
+    workflow_template = "disclosure/request_admin_step.html"
     change_form_template = "disclosure/entity_admin_change_form.html"
     list_display = [
         "tracking_no",
@@ -222,7 +328,12 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
     list_select_related = ["entity"]
     search_fields = ["tracking_no", "applicant_name", "info_title"]
     ordering = ["due_date", "id"]
-    inlines = [RequestConsultationInline, RequestAppealInline, RequestEventInline]
+    inlines = [
+        RequestConsultationInline,
+        RequestAppealInline,
+        RequestDocumentInline,
+        RequestEventInline,
+    ]
 
     def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
         return [f.name for f in self.model._meta.fields if f.name != "id"]
@@ -230,21 +341,34 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # applications come through the form, the API or `request_submit`
 
+    def allowed_steps(self, request: HttpRequest, obj: InformationRequest) -> list[WorkflowStep]:
+        """The transition steps the TRANSITIONS map allows, and the record steps that apply."""
+        return [
+            step
+            for step in self.workflow_steps
+            if request.user.has_perm(step.permission)
+            and (
+                RECORD_STEP_AVAILABLE[step.name](obj)
+                if not step.to_status
+                else obj.can_move_to(step.to_status)
+            )
+        ]
+
     def workflow_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
         obj = self.get_object(request, object_id)
         chosen = next((s for s in self.workflow_steps if s.name == step), None)
         if obj is None or chosen is None:
             raise Http404
+        status = 200
         if request.method == "POST":
-            form = RequestStepForm(request.POST, step=chosen)
+            form = RequestStepForm(request.POST, request.FILES, step=chosen, obj=obj)
             if form.is_valid():
                 data = dict(form.cleaned_data)
                 data["on"] = data.get("on") or timezone.localdate()
                 try:
                     chosen.call(obj, request.user, data)
                 except ValidationError as error:
-                    for message in error.messages:
-                        form.add_error(None, message)
+                    self._add_errors(form, error)
                 except (TransitionNotAllowed, PermissionDenied, ValueError) as error:
                     form.add_error(None, str(error))
                 else:
@@ -252,8 +376,9 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
                     return HttpResponseRedirect(
                         reverse("admin:disclosure_informationrequest_change", args=[obj.pk])
                     )
+            status = 400
         else:
-            form = RequestStepForm(initial={"on": timezone.localdate()}, step=chosen)
+            form = RequestStepForm(initial={"on": timezone.localdate()}, step=chosen, obj=obj)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -262,4 +387,16 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
             "step": chosen,
             "title": f"{obj}: {chosen.label}",
         }
-        return render(request, self.workflow_template, context)
+        return render(request, self.workflow_template, context, status=status)
+
+    @staticmethod
+    def _add_errors(form: forms.Form, error: ValidationError) -> None:
+        """Put an action's errors on the form: on their field when the form has it."""
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                form.add_error(None, message)
+            return
+        for field, errors in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)

@@ -1,7 +1,8 @@
 """The statutory annual report on open government information (条例 Art 49-50).
 
 One report per entity (or the whole district, `entity` empty) and year, in the format of its year
-(`template_version`; 国办公开办函〔2021〕30号 is "2021"). Tables 二-四 are computed from the data
+(`template_version`; 国办公开办函〔2021〕30号 is "2021", the 2019 trial format of
+国办公开办函〔2019〕60号 is "2019"). Tables 二-四 are computed from the data
 when the report is generated; the figures the portal does not model yet (licensing, penalties,
 enforcement decisions, fees collected, 规章) are entered by the office on the report. Sections
 一, 五 and 六 are the office's free text. Publishing freezes the tables in `tables` so that a past
@@ -55,6 +56,41 @@ class AnnualReport(models.Model):
     fees_collected = models.DecimalField(
         _("administrative fees collected (10,000 yuan)"),
         max_digits=12,
+        decimal_places=4,
+        default=Decimal(0),
+    )
+    # Table 二 in the 2019 trial format (国办公开办函〔2019〕60号, reports for 2019 and 2020):
+    # item counts (上一年项目数量, 本年增/减) per row, other management services and the
+    # government procurement row of Art 20 (9). Entered by the office.
+    licensing_items_last_year = models.PositiveIntegerField(
+        _("licensing items last year"), default=0
+    )
+    licensing_items_change = models.IntegerField(_("licensing items: change this year"), default=0)
+    other_services_items_last_year = models.PositiveIntegerField(
+        _("other management service items last year"), default=0
+    )
+    other_services_items_change = models.IntegerField(
+        _("other management service items: change this year"), default=0
+    )
+    other_services_decisions = models.PositiveIntegerField(
+        _("other management service decisions"), default=0
+    )
+    penalty_items_last_year = models.PositiveIntegerField(_("penalty items last year"), default=0)
+    penalty_items_change = models.IntegerField(_("penalty items: change this year"), default=0)
+    coercion_items_last_year = models.PositiveIntegerField(_("coercion items last year"), default=0)
+    coercion_items_change = models.IntegerField(_("coercion items: change this year"), default=0)
+    fee_items_last_year = models.PositiveIntegerField(
+        _("administrative fee items last year"), default=0
+    )
+    fee_items_change = models.IntegerField(
+        _("administrative fee items: change this year"), default=0
+    )
+    procurement_projects = models.PositiveIntegerField(
+        _("government procurement projects"), default=0
+    )
+    procurement_amount = models.DecimalField(
+        _("government procurement total (10,000 yuan)"),
+        max_digits=14,
         decimal_places=4,
         default=Decimal(0),
     )

@@ -6,6 +6,7 @@ report's Table 三 (国办公开办函〔2021〕30号), so that the report count
 """
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.db import models
@@ -534,8 +535,15 @@ class RequestAppeal(models.Model):
 
 
 def request_document_upload_to(instance: "RequestDocument", filename: str) -> str:
-    """Store reply documents under MEDIA_ROOT/requests/<request id>/ (not a public listing)."""
-    return f"requests/{instance.request_id}/{filename}"
+    """MEDIA_ROOT/requests/<random>.<ext>: never guessable, never the uploaded file's name.
+
+    Reply documents go to one applicant only: they are served by the tracking session's private
+    download view, never from a public media URL.
+    """
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    if not extension.isalnum() or len(extension) > 5:
+        extension = "bin"
+    return f"requests/{uuid.uuid4().hex}.{extension}"
 
 
 class RequestDocument(models.Model):
@@ -548,7 +556,9 @@ class RequestDocument(models.Model):
         related_name="documents",
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=request_document_upload_to)
+    file = models.FileField(_("file"), upload_to=request_document_upload_to, max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:

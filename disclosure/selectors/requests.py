@@ -12,6 +12,7 @@ from disclosure.models.requests import (
     REPLY_WORKDAYS,
     InformationRequest,
     RequestConsultation,
+    RequestDocument,
     RequestEvent,
 )
 from workdays.calendar import Deadline, Pause
@@ -116,3 +117,10 @@ def request_overdue_list(
 ) -> QuerySet[InformationRequest]:
     """Open requests whose reply is overdue on `today` (due date before it)."""
     return request_open_list(entity_ids=entity_ids).filter(due_date__lt=today)
+
+
+def request_documents_for_applicant(request: InformationRequest) -> QuerySet[RequestDocument]:
+    """The reply documents the applicant may download: none before the reply, then all."""
+    if request.reply_date is None:
+        return RequestDocument.objects.none()
+    return RequestDocument.objects.filter(request=request).order_by("id")

@@ -3,10 +3,14 @@
 The applicant's identity document and contact never appear on these pages after submission:
 the acknowledgement shows the tracking number and password once; the tracking page shows the
 state, the timeline, the due dates with their derivation and the reply's outcome.
+
+Once the number and password have matched, the session remembers the request, and after the
+reply the applicant downloads the reply letter and its documents through private views that
+check that session: there is no public URL for them, and anyone else gets a 404.
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -19,7 +23,11 @@ from disclosure.models.requests import OUTCOME_CITATIONS, InformationRequest
 from disclosure.ratelimit import submission_rate_limit
 from disclosure.selectors.entities import entity_public_queryset
 from disclosure.selectors.reports import report_published_list
-from disclosure.selectors.requests import request_clocks, request_tracking_queryset
+from disclosure.selectors.requests import (
+    request_clocks,
+    request_documents_for_applicant,
+    request_tracking_queryset,
+)
 from disclosure.tracking import (
     TrackingLookupForm,
     TrackingRateLimited,
@@ -28,6 +36,7 @@ from disclosure.tracking import (
 )
 
 TRACKING_SCOPE = "information-requests"
+SESSION_TRACKED = "information_requests_tracked"
 
 
 def requests_index(request: HttpRequest) -> HttpResponse:
@@ -101,6 +110,7 @@ def request_track(request: HttpRequest) -> HttpResponse:
         if record is None:
             context["not_found"] = True
         else:
+            _tracked_remember(request, record)
             return render(
                 request,
                 "disclosure/request_track_result.html",
@@ -109,7 +119,65 @@ def request_track(request: HttpRequest) -> HttpResponse:
                     "clocks": request_clocks(record),
                     "today": timezone.localdate(),
                     "citation": OUTCOME_CITATIONS.get(record.outcome, ""),
+                    "documents": request_documents_for_applicant(record),
                 },
             )
     status = 404 if context.get("not_found") else 200
     return render(request, "disclosure/request_track.html", context, status=status)
+
+
+def _tracked_remember(request: HttpRequest, record: InformationRequest) -> None:
+    """Remember in the session that this browser proved the request's number and password."""
+    tracked = set(request.session.get(SESSION_TRACKED, []))
+    tracked.add(record.pk)
+    request.session[SESSION_TRACKED] = sorted(tracked)
+
+
+def _tracked_replied(request: HttpRequest, number: str) -> InformationRequest:
+    """The replied request with this number that this session tracked, else 404."""
+    record = (
+        InformationRequest.objects.filter(
+            tracking_no=number,
+            pk__in=request.session.get(SESSION_TRACKED, []),
+            reply_date__isnull=False,
+        )
+        .select_related("entity")
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return record
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def request_reply_letter_download(request: HttpRequest, number: str) -> HttpResponse:
+    """The reply letter as a text file, for the applicant whose session tracked the request."""
+    record = _tracked_replied(request, number)
+    response = HttpResponse(record.reply_letter, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{record.tracking_no}-reply.txt"'
+    return _private(response)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def request_document_download(request: HttpRequest, number: str, document_id: int) -> HttpResponse:
+    """A reply document, for the applicant whose session tracked the request; else 404."""
+    record = _tracked_replied(request, number)
+    document = request_documents_for_applicant(record).filter(pk=document_id).first()
+    if document is None or not document.file.storage.exists(document.file.name):
+        raise Http404
+    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{record.tracking_no}-{document.pk}.{extension}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    return _private(response)
