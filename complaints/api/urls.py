@@ -32,3 +32,14 @@ urlpatterns += [
     ),
     path("visits/", supervision_api.VisitSummaryListView.as_view(), name="visit-list"),
 ]
+
+# --- Department statistics ---
+from complaints.api import statistics as statistics_api  # noqa: E402
+
+urlpatterns += [
+    path(
+        "departments/",
+        statistics_api.DepartmentStatisticsView.as_view(),
+        name="department-statistics",
+    ),
+]

@@ -11,11 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent
 from complaints.models.complaints import IDENTITY_FIELDS, IN_PROGRESS
+from complaints.models.supervision import InspectionVisit, RectificationProject, VisitFinding
+from disclosure.models import AdministrativeEntity
 from disclosure.selectors.memberships import entity_ids_for_official
 
 User = AbstractBaseUser | AnonymousUser
@@ -161,29 +164,122 @@ def ledger_monthly_counts(*, year: int | None = None) -> LedgerCounts:
     return LedgerCounts(months=[months[m] for m in sorted(months)], total=total)
 
 
-def ledger_department_counts() -> list[dict]:
-    """Per department (never a person): received, concluded, in progress, substantiated."""
-    result: dict[str, dict] = {}
+def _department_row(department_id: int | None, name: str) -> dict:
+    return {
+        "department_id": department_id,
+        "department": name,
+        "received": 0,
+        "concluded": 0,
+        "in_progress": 0,
+        "declined": 0,
+        "withdrawn": 0,
+        "substantiated": 0,
+        "visits": 0,
+        "average_score": None,
+        "findings": 0,
+        "serious_findings": 0,
+        "projects": 0,
+        "projects_open": 0,
+        "projects_overdue": 0,
+    }
+
+
+def ledger_department_counts(*, today: datetime.date | None = None) -> list[dict]:
+    """Per department (never a person), from the records: complaints received, concluded, in
+    progress, declined, withdrawn and substantiated (fully or partly); accepted inspection visits
+    and their mean score; findings (serious or grave among them); rectification projects, open
+    and overdue (open past the due date, or marked by the sweep). Five queries, whatever the size.
+
+    A visit counts for the department it visited, the department of the window it visited, or
+    the supervising department of the institution it visited; a finding and a project for their
+    responsible department.
+    """
+    today = today or timezone.localdate()
+    rows: dict[int | None, dict] = {}
     for complaint in _public_queryset():
         department = complaint.department
-        name = department.name if department is not None else ""
-        row = result.setdefault(
-            name,
-            {
-                "department": name,
-                "received": 0,
-                "concluded": 0,
-                "in_progress": 0,
-                "declined": 0,
-                "withdrawn": 0,
-                "substantiated": 0,
-            },
-        )
+        key = department.pk if department is not None else None
+        row = rows.setdefault(key, _department_row(key, department.name if department else ""))
         row["received"] += 1
         row[ledger_state(complaint)] += 1
         if complaint.finding in (Complaint.Finding.SUBSTANTIATED, Complaint.Finding.PARTLY):
             row["substantiated"] += 1
-    return sorted(result.values(), key=lambda row: (-row["received"], row["department"]))
+
+    visits = (
+        InspectionVisit.objects.accepted()
+        .annotate(
+            department=Coalesce(
+                "entity_id", "window__entity_id", "institution__supervising_department_id"
+            )
+        )
+        .values("department")
+        .annotate(visits=Count("id"), mean=Avg("score"))
+        .order_by()
+    )
+    findings = (
+        VisitFinding.objects.filter(visit__status=InspectionVisit.Status.ACCEPTED)
+        .values("responsible_entity_id")
+        .annotate(
+            findings=Count("id"),
+            serious=Count(
+                "id",
+                filter=Q(severity__in=[VisitFinding.Severity.SERIOUS, VisitFinding.Severity.GRAVE]),
+            ),
+        )
+        .order_by()
+    )
+    project_status = RectificationProject.Status
+    is_open = Q(status__in=[project_status.PLANNED, project_status.IN_PROGRESS])
+    projects = (
+        RectificationProject.objects.values("responsible_entity_id")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=is_open),
+            overdue=Count(
+                "id", filter=is_open & (Q(due_date__lt=today) | Q(overdue_since__isnull=False))
+            ),
+        )
+        .order_by()
+    )
+    supervision: list[tuple[int | None, dict]] = []
+    for row in visits:
+        mean = row["mean"]
+        supervision.append(
+            (
+                row["department"],
+                {
+                    "visits": row["visits"],
+                    "average_score": round(float(mean), 1) if mean is not None else None,
+                },
+            )
+        )
+    for row in findings:
+        supervision.append(
+            (
+                row["responsible_entity_id"],
+                {"findings": row["findings"], "serious_findings": row["serious"]},
+            )
+        )
+    for row in projects:
+        supervision.append(
+            (
+                row["responsible_entity_id"],
+                {
+                    "projects": row["total"],
+                    "projects_open": row["open"],
+                    "projects_overdue": row["overdue"],
+                },
+            )
+        )
+    missing = {key for key, _values in supervision if key is not None and key not in rows}
+    names = dict(AdministrativeEntity.objects.filter(pk__in=missing).values_list("id", "name"))
+    for key, values in supervision:
+        if key not in rows:
+            rows[key] = _department_row(key, names.get(key, ""))
+        rows[key].update(values)
+    return sorted(
+        rows.values(), key=lambda row: (-row["received"], -row["visits"], row["department"])
+    )
 
 
 def complaint_timeline(complaint: Complaint) -> list[ComplaintEvent]:
