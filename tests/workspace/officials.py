@@ -52,13 +52,9 @@ def accepted_case(entity: object, due: datetime.date, **kwargs: object) -> Servi
 
 def complaint_due(entity: object, due: datetime.date, **kwargs: object) -> Complaint:
     start = due - datetime.timedelta(days=14)
+    values = {"status": Complaint.Status.REGISTERED, **kwargs}
     return ComplaintFactory(
-        entity=entity,
-        status=Complaint.Status.REGISTERED,
-        received_on=start,
-        stage_started_on=start,
-        stage_due_on=due,
-        **kwargs,
+        entity=entity, received_on=start, stage_started_on=start, stage_due_on=due, **values
     )
 
 
