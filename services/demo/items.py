@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from disclosure.models import AdministrativeEntity
 from services.models import ServiceItem, ServiceMaterial, ServiceWindow
@@ -266,9 +267,14 @@ def load(*, out: TextIO) -> None:
             items[seed.code] = item
             if created:
                 created_items += 1
-                ServiceMaterial.objects.bulk_create(
-                    ServiceMaterial(item=item, name=name, form=form, copies=copies, sort_order=i)
-                    for i, (name, form, copies) in enumerate(seed.materials)
+                bulk_create_with_history(
+                    [
+                        ServiceMaterial(
+                            item=item, name=name, form=form, copies=copies, sort_order=i
+                        )
+                        for i, (name, form, copies) in enumerate(seed.materials)
+                    ],
+                    ServiceMaterial,
                 )
         for number, name, entity_name in WINDOWS:
             window, created = ServiceWindow.objects.get_or_create(

@@ -13,6 +13,7 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from disclosure.models import AdministrativeEntity
 from services.actions.ratings import (
@@ -117,7 +118,9 @@ def load(*, out: TextIO) -> None:
                     rated_on=done,
                 )
             )
-        Rating.objects.bulk_create(good, batch_size=2_000)
+        bulk_create_with_history(
+            good, Rating, batch_size=2_000, default_change_reason="演示数据批量载入"
+        )
         bad = [sample[i] for i in sorted(bad_rows)]
         cases = ServiceCase.objects.in_bulk([row[0] for row in bad])
         tasks = []

@@ -291,6 +291,17 @@ def test_demo_first_half_of_2006_reproduces_the_seed(db):
         WindowMonthlyScore.objects.filter(month__year=2006).values("month").distinct().count() == 6
     )
 
+    # Every bulk-inserted case, rating and material has its history row.
+    demo_cases = ServiceCase.objects.filter(case_no__startswith="XG2006-")
+    with_history = ServiceCase.history.filter(case_no__startswith="XG2006-").values("id")
+    assert with_history.distinct().count() == demo_cases.count()
+    assert Rating.history.values("id").distinct().count() == Rating.objects.count()
+    from services.models import ServiceMaterial
+
+    assert ServiceMaterial.history.count() >= ServiceMaterial.objects.count() > 0
+
     before = (Rating.objects.count(), WindowMonthlyScore.objects.count())
     services_demo.load(out=out)  # idempotent
     assert (Rating.objects.count(), WindowMonthlyScore.objects.count()) == before
+    figures = service_figures(period=period_half(2006, 1))
+    assert (figures.accepted, figures.completed) == (60_351, 59_388)  # the rebuild's again

@@ -124,3 +124,14 @@ def test_joint_meeting_queue_is_scoped_to_the_officials_departments():
     EntityMembership.objects.create(user=official, entity=mine.entity)
     assert list(joint_meeting_queue(official)) == [mine]
     assert set(joint_meeting_queue(UserFactory(is_superuser=True))) == {mine, theirs}
+
+
+@pytest.mark.django_db
+def test_every_change_the_sweep_makes_is_in_the_history():
+    """Overdue marking is saved through the model: its history row shows the new date."""
+    marks = _accepted_case(D(2026, 1, 5), deemed_approval=False)
+    deems = _accepted_case(D(2026, 1, 5))
+    cases_sweep(today=D(2026, 1, 13))
+    latest = marks.history.latest("history_id")
+    assert latest.overdue_on == D(2026, 1, 8)
+    assert deems.history.latest("history_id").status == S.DEEMED_APPROVED
