@@ -104,7 +104,9 @@ def api_root(request: Request) -> Response:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The styled 404 page, with a search box and a way home."""
+    """The styled 404 page, with a search box and a way home; JSON under /api/ (as documented)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 

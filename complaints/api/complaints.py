@@ -3,8 +3,10 @@ public ledger and its statistics. No response ever carries the complainant's ide
 """
 
 from django.http import QueryDict
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -22,6 +24,7 @@ from complaints.selectors.complaints import (
     ledger_monthly_counts,
     ledger_state,
 )
+from disclosure.api.errors import ErrorDetailSerializer
 from disclosure.ratelimit import submission_rate_limit
 from disclosure.tracking import (
     TrackingLookupForm,
@@ -29,6 +32,8 @@ from disclosure.tracking import (
     client_address,
     tracking_lookup,
 )
+
+NOT_AN_OBJECT = _("Send the fields as a JSON object or as form data.")
 
 
 class LedgerSerializer(serializers.ModelSerializer):
@@ -139,6 +144,11 @@ class ComplaintSubmitView(APIView):
     @submission_rate_limit("complaints")
     def post(self, request: Request) -> Response:
         data = request.data
+        if not isinstance(data, QueryDict | dict):  # a JSON list or scalar: was a 500 (fuzzing)
+            return Response(
+                {"__all__": [{"message": str(NOT_AN_OBJECT), "code": "invalid"}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         if not isinstance(data, QueryDict):
             plain = QueryDict(mutable=True)
             for key, value in data.items():
@@ -167,9 +177,14 @@ class ComplaintTrackView(APIView):
             "ComplaintTrackRequest",
             {"number": serializers.CharField(), "password": serializers.CharField()},
         ),
-        responses={200: TrackedSerializer},
+        responses={200: TrackedSerializer, 404: ErrorDetailSerializer, 429: ErrorDetailSerializer},
     )
     def post(self, request: Request) -> Response:
+        if not isinstance(request.data, QueryDict | dict):  # was a 500 (fuzzing)
+            return Response(
+                {"__all__": [{"message": str(NOT_AN_OBJECT), "code": "invalid"}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         form = TrackingLookupForm(request.data)
         if not form.is_valid():
             return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)
@@ -192,6 +207,29 @@ class ComplaintTrackView(APIView):
         return Response(TrackedSerializer(complaint_for_tracking(complaint.pk)).data)
 
 
+def _year_parameter(request: Request) -> int | None:
+    """The `year` query parameter, None when absent; a 400 unless it is a year from 1949 to 2100.
+
+    `int()` of a huge or non-ASCII digit string (`²`) used to reach the database or raise: a 500.
+    """
+    raw = request.query_params.get("year")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and 1949 <= int(raw) <= 2100):
+        raise ValidationError({"year": [_("Give a year between 1949 and 2100.")]})
+    return int(raw)
+
+
+YEAR_PARAMETER = OpenApiParameter("year", int, description="A year from 1949 to 2100.")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=Complaint.Status.values),
+        OpenApiParameter("category", str, enum=Complaint.Category.values),
+        YEAR_PARAMETER,
+    ]
+)
 class LedgerListView(generics.ListAPIView):
     """The public ledger: every complaint ever received (filters: status, category, year)."""
 
@@ -200,11 +238,10 @@ class LedgerListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        year = params.get("year")
         return complaints_ledger(
             status=params.get("status") or None,
             category=params.get("category") or None,
-            year=int(year) if year and year.isdigit() else None,
+            year=_year_parameter(self.request),
         )
 
 
@@ -214,6 +251,7 @@ class StatisticsView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        parameters=[YEAR_PARAMETER],
         responses={
             200: inline_serializer(
                 "ComplaintStatistics",
@@ -223,11 +261,10 @@ class StatisticsView(APIView):
                     "departments": serializers.ListField(child=serializers.DictField()),
                 },
             )
-        }
+        },
     )
     def get(self, request: Request) -> Response:
-        year = request.query_params.get("year")
-        counts = ledger_monthly_counts(year=int(year) if year and year.isdigit() else None)
+        counts = ledger_monthly_counts(year=_year_parameter(request))
         fields = ("received", "concluded", "in_progress", "declined", "withdrawn")
         return Response(
             {

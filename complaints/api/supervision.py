@@ -20,6 +20,7 @@ from complaints.selectors.supervision import (
     supervisor_public_list,
     visit_public_summaries,
 )
+from disclosure.api.filters import IdFilter
 
 
 class SupervisorFilter(django_filters.FilterSet):
@@ -33,7 +34,7 @@ class SupervisorFilter(django_filters.FilterSet):
 
 class RectificationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=RectificationProject.Status.choices)
-    responsible_entity = django_filters.NumberFilter(field_name="responsible_entity_id")
+    responsible_entity = IdFilter(field_name="responsible_entity_id")
     overdue = django_filters.BooleanFilter(
         field_name="overdue_since", lookup_expr="isnull", exclude=True
     )
@@ -45,8 +46,8 @@ class RectificationFilter(django_filters.FilterSet):
 
 class VisitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=InspectionVisit.Kind.choices)
-    window = django_filters.NumberFilter(field_name="window_id")
-    entity = django_filters.NumberFilter(field_name="entity_id")
+    window = IdFilter(field_name="window_id")
+    entity = IdFilter(field_name="entity_id")
     visited_after = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte")
     visited_before = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte")
 

@@ -8,6 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
+from disclosure.api.filters import IdFilter
 from disclosure.models.entities import (
     AdministrativeEntity,
     DisclosureGuide,
@@ -27,7 +28,7 @@ class EntityFilter(django_filters.FilterSet):
     """Filters for the entity list: kind and parent entity."""
 
     kind = django_filters.ChoiceFilter(choices=AdministrativeEntity.Kind.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = AdministrativeEntity
@@ -37,7 +38,7 @@ class EntityFilter(django_filters.FilterSet):
 class GuideFilter(django_filters.FilterSet):
     """Filters for the guide list: entity and status (published or superseded)."""
 
-    entity = django_filters.NumberFilter(field_name="entity_id")
+    entity = IdFilter(field_name="entity_id")
     status = django_filters.ChoiceFilter(
         choices=[
             (DisclosureGuide.Status.PUBLISHED, DisclosureGuide.Status.PUBLISHED.label),

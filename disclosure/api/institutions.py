@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
+from disclosure.api.filters import IdFilter
 from disclosure.models.institutions import (
     FeeItem,
     InstitutionDisclosure,
@@ -33,7 +34,7 @@ class InstitutionFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="code", label=_("Sector code")
     )
-    department = django_filters.NumberFilter(
+    department = IdFilter(
         field_name="supervising_department_id", label=_("Supervising department (entity id)")
     )
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
@@ -44,7 +45,7 @@ class InstitutionFilter(django_filters.FilterSet):
 
 
 class InstitutionDisclosureFilter(django_filters.FilterSet):
-    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
+    institution = IdFilter(field_name="institution_id", label=_("Institution"))
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(),
         to_field_name="code",
@@ -64,7 +65,7 @@ class FeeItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label=_("Fee or institution name (substring, e.g. 学费)")
     )
-    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
+    institution = IdFilter(field_name="institution_id", label=_("Institution"))
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(),
         to_field_name="code",

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disclosure.actions.requests import request_submit
+from disclosure.api.errors import ErrorDetailSerializer
 from disclosure.models.requests import OUTCOME_CITATIONS, ApplicantType, InformationRequest
 from disclosure.ratelimit import submission_rate_limit
 from disclosure.selectors.entities import entity_public_queryset
@@ -132,7 +133,11 @@ class RequestTrackView(APIView):
 
     @extend_schema(
         request=TrackingInputSerializer,
-        responses={200: RequestTrackingSerializer},
+        responses={
+            200: RequestTrackingSerializer,
+            404: ErrorDetailSerializer,
+            429: ErrorDetailSerializer,
+        },
         summary="Track an information request",
     )
     def post(self, request: Request) -> Response:

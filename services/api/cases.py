@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from disclosure.api.errors import ErrorDetailSerializer
 from disclosure.tracking import TrackingRateLimited, client_address
 from services.models import ServiceCase
 from services.selectors.cases import case_clock, case_lookup
@@ -131,7 +132,11 @@ class CaseStatusView(APIView):
             OpenApiParameter("case_no", str, required=True),
             OpenApiParameter("code", str, required=True, description="The query code."),
         ],
-        responses={200: CaseStatusSerializer},
+        responses={
+            200: CaseStatusSerializer,
+            404: ErrorDetailSerializer,
+            429: ErrorDetailSerializer,
+        },
         summary="Look up a service case's status",
     )
     def get(self, request: Request) -> Response:

@@ -8,6 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
+from disclosure.api.filters import IdFilter
 from services.models import AnnualInspectionItem, ServiceItem, ServiceMaterial, ServiceWindow
 from services.selectors.items_public import (
     service_item_public_detail_queryset,
@@ -24,7 +25,7 @@ from services.selectors.windows import (
 class ServiceItemFilter(django_filters.FilterSet):
     """Filters of the item list: department, type and a search in names and codes."""
 
-    department = django_filters.NumberFilter(field_name="entity_id")
+    department = IdFilter(field_name="entity_id")
     kind = django_filters.ChoiceFilter(choices=ServiceItem.Kind.choices)
     q = django_filters.CharFilter(method="filter_q", max_length=100)
 
