@@ -1,0 +1,209 @@
+"""Generate a district's or a city's worth of records, in bulk, for benchmarks and scale tests.
+
+`generate(Sizes(...), seed=…, out=…)` inserts administrative entities, catalogue entries (and
+their search index), public institutions with fee tables, service items and cases,
+complaints and information requests. The same seed on the same starting database gives the
+same records. Writes bypass the actions on purpose (a million publications through the
+action would take hours), so every row is built to satisfy the models' check constraints,
+unique index numbers and tracking numbers; the index-number serials are moved past the
+generated numbers. Every generated tracking number opens with TRACKING_PASSWORD.
+"""
+
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+from scale.generator import catalogue, complaints, entities, institutions, requests, services
+from scale.generator.progress import Progress
+from scale.generator.seeds import seeded
+from scale.generator.vocabulary import text_pool
+
+# The tracking password of every generated case, complaint and request (test data only).
+TRACKING_PASSWORD = "SCALE2026"  # noqa: S105
+# From this many entries on, PostgreSQL's search GIN indexes are dropped and rebuilt after
+# the load (one sorted build instead of a million pending-list inserts).
+REBUILD_GIN_FROM = 50_000
+
+
+@dataclass
+class Sizes:
+    entities: int = 50
+    entries: int = 1000
+    institutions: int = 20
+    cases: int = 1000
+    complaints: int = 200
+    requests: int = 200
+
+
+@dataclass
+class Report:
+    """What was generated, and how long each part took (seconds)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _search_indexes_deferred(enabled: bool, builders: list[threading.Thread]):  # noqa: ANN202
+    """Drop the search side table's GIN indexes while it is loaded, then build them again.
+
+    The builds run in background threads, one connection and one core each, while the
+    generator goes on with cases and complaints; `generate` waits for them before ANALYZE.
+    """
+    if not enabled or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename ="
+            " 'disclosure_catalogue_search' AND indexdef ILIKE '%USING gin%'"
+        )
+        definitions = [definition for _name, definition in cursor.fetchall()]
+        for definition in definitions:
+            name = definition.split(" INDEX ", 1)[1].split(" ON ", 1)[0]
+            cursor.execute(f"DROP INDEX {name}")
+    try:
+        yield
+    finally:
+        for definition in definitions:
+            builder = threading.Thread(target=_build_index, args=(definition,), daemon=True)
+            builder.start()
+            builders.append(builder)
+
+
+_BUILD_ERRORS: list[BaseException] = []
+
+
+def _build_index(definition: str) -> None:
+    """Run one CREATE INDEX on this thread's own connection, with room to sort in memory."""
+    from django.db import connections
+
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute(definition)
+    except BaseException as error:  # re-raised by generate() after the join
+        _BUILD_ERRORS.append(error)
+    finally:
+        connections.close_all()
+
+
+def _analyze() -> None:
+    from disclosure.models import CatalogueEntry
+    from disclosure.search import _backend
+
+    _backend().finish_rebuild(CatalogueEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def generate(sizes: Sizes, *, seed: int = 1, out: TextIO | None = None) -> Report:
+    """Insert the records; returns their counts and the time each part took."""
+    report = Report()
+    progress = Progress(
+        out,
+        total=sizes.entities
+        + sizes.entries
+        + sizes.institutions
+        + sizes.cases
+        + sizes.complaints
+        + sizes.requests,
+    )
+
+    def timed(name: str, started: float) -> None:
+        report.seconds[name] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    password_hash = make_password(TRACKING_PASSWORD)
+    pool = text_pool(seed)
+    timed("vocabulary", started)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        made = entities.generate(sizes.entities, seeded(seed, "entities"), progress.step)
+    report.counts["entities"] = len(made)
+    timed("entities", started)
+    visible = [(pk, code) for pk, code, status in made if status in ("announced", "revoked")]
+    announced = [pk for pk, _code, status in made if status == "announced"]
+
+    started = time.perf_counter()
+    from disclosure.demo.catalogue import load_topics
+
+    topics = [topic.pk for topic in load_topics().values()]
+    builders: list[threading.Thread] = []
+    deferred = _search_indexes_deferred(sizes.entries >= REBUILD_GIN_FROM, builders)
+    with deferred, transaction.atomic():
+        report.statuses["entries"] = catalogue.generate(
+            sizes.entries,
+            publishers=visible,
+            topics=topics,
+            pool=pool,
+            rng=seeded(seed, "entries"),
+            progress=progress.step,
+        )
+    report.counts["entries"] = sum(report.statuses["entries"].values())
+    timed("entries", started)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        report.counts["institutions"] = institutions.generate(
+            sizes.institutions,
+            departments=announced,
+            rng=seeded(seed, "institutions"),
+            progress=progress.step,
+        )
+    timed("institutions", started)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        items = services.generate_items(
+            announced[: max(1, len(announced) // 2)],
+            seeded(seed, "items"),
+            lambda _n: None,
+        )
+        report.counts["service items"] = len(items)
+        report.statuses["cases"] = services.generate_cases(
+            sizes.cases,
+            items=items,
+            password_hash=password_hash,
+            prefix=f"G{seed % 1000:03d}",
+            rng=seeded(seed, "cases"),
+            progress=progress.step,
+        )
+    report.counts["cases"] = sum(report.statuses["cases"].values())
+    timed("cases", started)
+
+    for name, module, size in (
+        ("complaints", complaints, sizes.complaints),
+        ("requests", requests, sizes.requests),
+    ):
+        started = time.perf_counter()
+        with transaction.atomic():
+            report.statuses[name] = module.generate(
+                size,
+                entities=announced,
+                password_hash=password_hash,
+                pool=pool,
+                rng=seeded(seed, name),
+                progress=progress.step,
+            )
+        report.counts[name] = sum(report.statuses[name].values())
+        timed(name, started)
+
+    started = time.perf_counter()
+    for builder in builders:
+        builder.join()
+    if _BUILD_ERRORS:
+        raise _BUILD_ERRORS.pop()
+    timed("search index build (waited)", started)
+    started = time.perf_counter()
+    _analyze()
+    timed("analyze", started)
+    progress.done()
+    return report
