@@ -8,6 +8,7 @@ reconsideration) are authorised by the tracking number and password, checked by 
 
 import datetime
 import io
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,6 +30,8 @@ from complaints.models import (
     ComplaintEvent,
     ComplaintIdentityReveal,
     ComplaintPause,
+    Open311Key,
+    Open311Token,
 )
 from complaints.models.complaints import (
     ATTACHMENT_MAX_BYTES,
@@ -741,3 +744,21 @@ def complaints_digest_send(*, today: datetime.date | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+# --- Open311 ------------------------------------------------------------------------------------
+
+
+def open311_token_issue(*, complaint: Complaint, api_key: Open311Key | None) -> Open311Token:
+    """Issue the token an Open311 POST returns for `complaint` (one per complaint).
+
+    The token is random (128 bits) and reveals, through `GET tokens/{token}`, only what
+    `GET requests/{id}` shows anyway.
+    """
+    with transaction.atomic():
+        existing = Open311Token.objects.select_for_update().filter(complaint=complaint).first()
+        if existing is not None:
+            return existing
+        return Open311Token.objects.create(
+            token=secrets.token_hex(16), complaint=complaint, api_key=api_key
+        )

@@ -7,6 +7,7 @@ from complaints.models.complaints import (
     ComplaintIdentityReveal,
     ComplaintPause,
     Open311Key,
+    Open311Token,
 )
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ComplaintIdentityReveal",
     "ComplaintPause",
     "Open311Key",
+    "Open311Token",
 ]
 
 # --- Supervision (part B) ---

@@ -455,3 +455,33 @@ class Open311Key(models.Model):
         if not self.key:
             self.key = uuid.uuid4().hex
         super().save(*args, **kwargs)
+
+
+class Open311Token(models.Model):
+    """The token an Open311 POST returns: a client looks the request's id up with it later
+    (GeoReport v2 `GET tokens/{token}`). It reveals only the public request."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    complaint = models.OneToOneField(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="open311_token",
+    )
+    api_key = models.ForeignKey(
+        Open311Key,
+        verbose_name=_("Open311 API key"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tokens",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 token")
+        verbose_name_plural = _("Open311 tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.token

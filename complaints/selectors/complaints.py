@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from complaints.models import Complaint, ComplaintEvent
+from complaints.models import Complaint, ComplaintEvent, Open311Token
 from complaints.models.complaints import IDENTITY_FIELDS, IN_PROGRESS
 from complaints.models.supervision import InspectionVisit, RectificationProject, VisitFinding
 from disclosure.models import AdministrativeEntity
@@ -102,6 +102,17 @@ def complaints_ledger(
 def complaint_public_get(number: str) -> Complaint | None:
     """One complaint by its tracking number, public fields only (Open311 requests/{id})."""
     return _public_queryset().filter(tracking_no=number).first()
+
+
+def complaint_number_for_open311_token(token: str) -> str | None:
+    """The tracking number an Open311 POST's token stands for, or None."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Open311Token.objects.filter(token=token)
+        .values_list("complaint__tracking_no", flat=True)
+        .first()
+    )
 
 
 def ledger_state(complaint: Complaint) -> str:

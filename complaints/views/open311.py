@@ -4,14 +4,22 @@ Services are the complaint categories; a service definition offers the departmen
 service item, public institution and case number as attributes. POST needs an `api_key` issued
 in the admin (Open311Key). GET output carries no personal data and no free text a citizen wrote:
 only the number, category, department, state (Chinese in `status_notes`) and dates.
+
+Tokens: a POST returns, beside the id, a token; `GET tokens/{token}` gives the request's
+`service_request_id` (with the public request) for clients that store the token.
+Jurisdiction: one district serves this endpoint. Its id (settings.OPEN311_JURISDICTION_ID) is
+advertised in discovery; a request may name it as `jurisdiction_id`, and another id gets 404
+(an empty one 400), in the spec's error format.
 """
 
 import datetime
+import functools
 import xml.etree.ElementTree as ET  # noqa: S405 - we only write XML, never parse it
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -19,10 +27,14 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from complaints.actions.complaints import complaint_submit
+from complaints.actions.complaints import complaint_submit, open311_token_issue
 from complaints.forms import MOBILE_RE, TAG_RE, normalise_mobile
 from complaints.models import Complaint, Open311Key
-from complaints.selectors.complaints import complaint_public_get, complaints_ledger
+from complaints.selectors.complaints import (
+    complaint_number_for_open311_token,
+    complaint_public_get,
+    complaints_ledger,
+)
 from disclosure.models import AdministrativeEntity
 from disclosure.ratelimit import RateLimited, submission_rate_limit
 from services.models import ServiceCase, ServiceItem, ServiceWindow
@@ -31,6 +43,12 @@ CLOSED_STATES = {"replied", "closed", "declined", "withdrawn"}
 DEFAULT_WINDOW_DAYS = 90
 MAX_RESULTS = 1000
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+DEFAULT_JURISDICTION_ID = "xigang.dalian.gov.cn"
+
+
+def jurisdiction_id() -> str:
+    """The district's Open311 jurisdiction id (settings.OPEN311_JURISDICTION_ID)."""
+    return getattr(settings, "OPEN311_JURISDICTION_ID", "") or DEFAULT_JURISDICTION_ID
 
 
 # --- Output ------------------------------------------------------------------------------------
@@ -92,6 +110,26 @@ def _bad_format(fmt: str) -> bool:
     return fmt not in ("json", "xml")
 
 
+def jurisdiction_checked(view):  # noqa: ANN001, ANN201 - a view decorator
+    """Refuse a `jurisdiction_id` (query or form) that is not the district's: 404, blank 400."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        given = request.GET.get("jurisdiction_id")
+        if given is None and request.method == "POST":
+            given = request.POST.get("jurisdiction_id")
+        if given is not None:
+            fmt = kwargs.get("fmt", "json")
+            fmt = fmt if not _bad_format(fmt) else "json"
+            if not given.strip():
+                return _error(fmt, 400, "jurisdiction_id must not be empty.")
+            if given.strip() != jurisdiction_id():
+                return _error(fmt, 404, f"Unknown jurisdiction_id: {given.strip()[:100]}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 # --- Services ----------------------------------------------------------------------------------
 
 
@@ -115,6 +153,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         "changeset": "2026-11-28T00:00:00+08:00",
         "contact": getattr(settings, "GONGKAI_CONTACT_EMAIL", ""),
         "key_service": "api_key issued by the district supervision bureau (监察局)",
+        "jurisdiction_id": jurisdiction_id(),
         "endpoints": [
             {
                 "specification": SPEC_URL,
@@ -128,6 +167,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, data, root="discovery", item="discovery")
 
 
+@jurisdiction_checked
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     if _bad_format(fmt):
         return _error("json", 404, "Unknown format.")
@@ -136,6 +176,7 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, data, root="services", item="service")
 
 
+@jurisdiction_checked
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if _bad_format(fmt):
         return _error("json", 404, "Unknown format.")
@@ -234,6 +275,7 @@ def request_public(complaint: Complaint) -> dict:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@jurisdiction_checked
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if _bad_format(fmt):
         return _error("json", 404, "Unknown format.")
@@ -273,6 +315,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, data, root="service_requests", item="request")
 
 
+@jurisdiction_checked
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     if _bad_format(fmt):
         return _error("json", 404, "Unknown format.")
@@ -300,7 +343,8 @@ def _rate_limited(request: HttpRequest, limited: RateLimited) -> HttpResponse:
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     key = (data.get("api_key") or "").strip()
-    if not key or not Open311Key.objects.filter(key=key, is_active=True).exists():
+    api_key = Open311Key.objects.filter(key=key, is_active=True).first() if key else None
+    if api_key is None:
         return _error(fmt, 403, "A valid api_key is required.")
     code = (data.get("service_code") or "").strip()
     if not code:
@@ -344,27 +388,44 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if phone and not MOBILE_RE.match(phone):
         return _error(fmt, 400, "phone must be a mainland China mobile number.")
     try:
-        complaint, credentials = complaint_submit(
-            **targets,
-            category=code,
-            description=description,
-            place=(data.get("address_string") or "")[:200],
-            anonymous=anonymous,
-            complainant_name="" if anonymous else name[:60],
-            complainant_mobile="" if anonymous else phone,
-            complainant_email="" if anonymous else (data.get("email") or "")[:254],
-            channel="open311",
-        )
+        with transaction.atomic():
+            complaint, credentials = complaint_submit(
+                **targets,
+                category=code,
+                description=description,
+                place=(data.get("address_string") or "")[:200],
+                anonymous=anonymous,
+                complainant_name="" if anonymous else name[:60],
+                complainant_mobile="" if anonymous else phone,
+                complainant_email="" if anonymous else (data.get("email") or "")[:254],
+                channel="open311",
+            )
+            token = open311_token_issue(complaint=complaint, api_key=api_key)
     except ValidationError as error:
         return _error(fmt, 400, " ".join(error.messages))
     result = [
         {
             "service_request_id": complaint.tracking_no,
+            "token": token.token,
             "service_notice": f"查询密码（仅显示一次）：{credentials.password}",
             "account_id": None,
         }
     ]
     return _respond(fmt, result, root="service_requests", item="request")
+
+
+@jurisdiction_checked
+def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    """GET tokens/{token}: the service_request_id a POST's token stands for (and the public
+    request, as requests/{id} shows it)."""
+    if _bad_format(fmt):
+        return _error("json", 404, "Unknown format.")
+    number = complaint_number_for_open311_token(token.strip())
+    complaint = complaint_public_get(number) if number else None
+    if complaint is None:
+        return _error(fmt, 404, f"Unknown token: {token[:64]}")
+    data = [{**request_public(complaint), "token": token.strip()}]
+    return _respond(fmt, data, root="service_requests", item="request")
 
 
 app_name = "open311"
@@ -374,4 +435,5 @@ urlpatterns = [
     path("services/<str:code>.<str:fmt>", service_definition, name="service-definition"),
     path("requests.<str:fmt>", requests, name="requests"),
     path("requests/<str:request_id>.<str:fmt>", request_detail, name="request-detail"),
+    path("tokens/<str:token>.<str:fmt>", token_detail, name="token-detail"),
 ]

@@ -38,3 +38,22 @@ def test_georeport_client_reads_services_and_requests(client_for, output_format)
     text = repr(listed)
     assert complaint.tracking_no in text
     assert COMPLAINANT_NAME not in text
+
+
+def test_georeport_client_with_the_districts_jurisdiction(live_server, transactional_db):
+    import requests
+
+    from complaints.views.open311 import jurisdiction_id
+
+    complaint, _ = submit_complaint(category="delay")
+    root = f"{live_server.url}/open311/v2"
+    api = georeport.GeoReport(root, jurisdiction=jurisdiction_id())
+    assert {s["service_code"] for s in api.get_service_list()} == set(Complaint.Category.values)
+    assert api.get_service_request(complaint.tracking_no)["service_request_id"] == (
+        complaint.tracking_no
+    )
+    wrong = georeport.GeoReport(root, jurisdiction="sfgov.org")
+    with pytest.raises(requests.HTTPError) as refused:
+        wrong.get_service_list()
+    assert refused.value.response.status_code == 404
+    assert refused.value.response.json()[0]["code"] == 404
