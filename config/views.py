@@ -112,14 +112,23 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The standalone 500 page, or 503 when the database cannot be reached.
+    """The standalone 500 page, or 503 when the database cannot be reached; JSON for the APIs.
 
     No base template, no context processors, no database: the failure may lie in any of them.
     """
+    api = request.path_info.startswith(("/api/", "/open311/"))
     if isinstance(sys.exception(), (OperationalError, InterfaceError)):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        if api:  # a machine gets JSON, and the same promise: nothing was stored
+            response = JsonResponse(
+                {"detail": "Service temporarily unavailable: nothing was stored. Retry later."},
+                status=503,
+            )
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER)
         return response
+    if api:
+        return JsonResponse({"detail": "Server error."}, status=500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
