@@ -5,16 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TransitionNotAllowed(Exception):
-    """A workflow move that the object's TRANSITIONS map does not allow from its current status."""
+    """A workflow move that the object's TRANSITIONS map does not allow from its current status.
+
+    Actions check under a row lock, so when two officials make the same move at once the second
+    is told the record was already moved (from == to), not given a puzzling refusal.
+    """
 
     def __init__(self, *, obj: object, from_status: str, to_status: str) -> None:
         self.obj = obj
         self.from_status = from_status
         self.to_status = to_status
-        super().__init__(
-            _("%(object)s cannot move from “%(from)s” to “%(to)s”.")
-            % {"object": obj, "from": from_status, "to": to_status}
-        )
+        if str(from_status) == str(to_status):
+            display = getattr(obj, "get_status_display", None)
+            to_status = display() if callable(display) else to_status
+            message = _(
+                "%(object)s is already “%(to)s”: someone else made this move first. Nothing "
+                "was changed."
+            )
+        else:
+            message = _("%(object)s cannot move from “%(from)s” to “%(to)s”.")
+        super().__init__(message % {"object": obj, "from": from_status, "to": to_status})
 
 
 class InvalidAnnouncementPeriod(ValueError):
