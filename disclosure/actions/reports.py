@@ -21,6 +21,24 @@ from disclosure.selectors.reports import (
 
 PUBLISH = "disclosure.publish_annualreport"
 
+# Table 二 inputs only the 2019 trial format has (reports on 2019 and 2020).
+FORMAT_2019_FIELDS = (
+    "licensing_items_last_year",
+    "licensing_items_change",
+    "other_services_items_last_year",
+    "other_services_items_change",
+    "other_services_decisions",
+    "penalty_items_last_year",
+    "penalty_items_change",
+    "coercion_items_last_year",
+    "coercion_items_change",
+    "fee_items_last_year",
+    "fee_items_change",
+    "procurement_projects",
+    "procurement_amount",
+)
+DECIMAL_FIELDS = ("fees_collected", "procurement_amount")
+
 INPUT_FIELDS = (
     "section_overview",
     "section_problems",
@@ -32,6 +50,7 @@ INPUT_FIELDS = (
     "penalty_decisions",
     "coercion_decisions",
     "fees_collected",
+    *FORMAT_2019_FIELDS,
 )
 
 
@@ -74,8 +93,11 @@ def report_inputs_update(*, report: AnnualReport, by: User, values: dict[str, An
         for field, value in values.items():
             if field.startswith("section_"):
                 value = value or ""  # plain text, escaped when shown
-            if field == "fees_collected":
-                value = Decimal(value)
+            if field in DECIMAL_FIELDS:
+                try:
+                    value = Decimal(value)
+                except (ArithmeticError, TypeError, ValueError):
+                    raise ValidationError({field: _("Enter a number.")}) from None
             setattr(locked, field, value)
         locked.full_clean(exclude=["entity"])
         locked.save(update_fields=[*values, "updated_at"])

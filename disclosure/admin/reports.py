@@ -50,6 +50,14 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
     ]
     actions = ["publish", "withdraw"]
 
+    def get_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+        """The 2019 trial format's Table 二 inputs only on a report in that format, or a new one."""
+        fields = list(self.fields)
+        if obj is None or obj.template_version == "2019":
+            at = fields.index("fees_collected") + 1
+            fields[at:at] = report_actions.FORMAT_2019_FIELDS
+        return fields
+
     def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
         fields = list(self.readonly_fields)
         if obj is not None:

@@ -1,6 +1,14 @@
 """Reads for the annual report: Tables 二-四 computed from the data, the form's checks, exports.
 
-Format 2021 (国办公开办函〔2021〕30号). Counting rules for Table 三, so that the form's own check
+Two formats, by year: the 2019 trial format (国办公开办函〔2019〕60号) for the reports on 2019
+and 2020, and the 2021 format (国办公开办函〔2021〕30号, issued in September 2021) from the
+report on 2021. They differ in Table 二 (the 2019 format counts items made/published/disclosed
+in total, item numbers last year and their change, and has a government-procurement row for
+Art 20 (9)) and in Table 三, where the 2019 format has （六）其他处理 as one row and the 2021
+format splits it into three. Table 四 is the same. Information-processing fees collected
+(国办函〔2020〕109号) are summed from the recorded payments for section 六.
+
+Counting rules for Table 三, so that the form's own check
 一 + 二 = 三（七） + 四 holds whenever the data are whole:
 - 一 本年新收: received in the year (date of receipt, 条例 Art 31);
 - 二 上年结转: received before the year and not concluded before it;
@@ -14,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,8 +37,9 @@ from disclosure.models.requests import (
 )
 from disclosure.selectors.entities import normative_document_counts
 
-FORMATS = ("2021",)
-FIRST_YEAR_2021_FORMAT = 2021
+FORMATS = ("2019", "2021")
+FIRST_YEAR_2019_FORMAT = 2019  # the revised Regulation's first year (in force 2019-05-15)
+FIRST_YEAR_2021_FORMAT = 2021  # 国办公开办函〔2021〕30号 came in September 2021
 
 COLUMNS: tuple[str, ...] = (*ApplicantType.values, "total")
 TABLE3_ROWS: tuple[str, ...] = ("new", "carried_in", *Outcome.values, "total", "carried_out")
@@ -53,12 +62,20 @@ ROW_LABELS = {
 
 
 def report_format_for_year(year: int) -> str:
-    """The report format a year's report uses: 2021 for 2021 onwards (the current notice)."""
-    if year < FIRST_YEAR_2021_FORMAT:
-        # The 2019 trial format (国办公开办函〔2019〕60号) has different Table 二 columns; it is
-        # not implemented, so older years are refused rather than printed in the wrong form.
-        raise ValueError(_("Reports before 2021 used the 2019 trial format, not available here."))
-    return "2021"
+    """The report format a year's report uses: "2019" for 2019 and 2020, "2021" from 2021.
+
+    The 2021 notice was issued on 26 September 2021, after the reports on 2020 had been
+    published in the 2019 trial format; years before the revised Regulation (2019) had no
+    national table format and are refused with a clear error.
+    """
+    if year < FIRST_YEAR_2019_FORMAT:
+        raise ValueError(
+            _(
+                "Reports before 2019 predate the revised Regulation and its report format; "
+                "they cannot be generated here."
+            )
+        )
+    return "2019" if year < FIRST_YEAR_2021_FORMAT else "2021"
 
 
 def _scope(queryset: QuerySet, entity_id: int | None, field: str) -> QuerySet:
@@ -111,11 +128,21 @@ def report_table4(*, year: int, entity_id: int | None) -> dict[str, dict[str, in
     return table
 
 
-def report_table2(*, year: int, entity_id: int | None, report: AnnualReport | None) -> dict:
-    """Table 二: normative documents from the filings; the rest from the report's inputs."""
+def _amount(value: object) -> str:
+    return str(Decimal(value or 0).quantize(Decimal("0.0001")))
+
+
+def report_table2(
+    *, year: int, entity_id: int | None, report: AnnualReport | None, version: str = "2021"
+) -> dict:
+    """Table 二: normative documents from the filings; the rest from the report's inputs.
+
+    The 2019 format adds the item counts (上一年项目数量, 本年增/减), other management services
+    and government procurement (Art 20 (9)); its fee row has no amount.
+    """
     normative = normative_document_counts(year, entity_id=entity_id)
     inputs = report or AnnualReport(year=year)
-    return {
+    table = {
         "rules": {
             "issued": inputs.rules_issued,
             "repealed": inputs.rules_repealed,
@@ -125,18 +152,55 @@ def report_table2(*, year: int, entity_id: int | None, report: AnnualReport | No
         "licensing": inputs.licensing_decisions,
         "penalty": inputs.penalty_decisions,
         "coercion": inputs.coercion_decisions,
-        "fees": str(Decimal(inputs.fees_collected).quantize(Decimal("0.0001"))),
+        "fees": _amount(inputs.fees_collected),
     }
+    if version == "2019":
+        table["items"] = {
+            key: {
+                "last_year": getattr(inputs, f"{key}_items_last_year"),
+                "change": getattr(inputs, f"{key}_items_change"),
+            }
+            for key in ITEM_ROWS_2019
+        }
+        table["other_services"] = inputs.other_services_decisions
+        table["procurement"] = {
+            "projects": inputs.procurement_projects,
+            "amount": _amount(inputs.procurement_amount),
+        }
+    return table
+
+
+ITEM_ROWS_2019 = ("licensing", "other_services", "penalty", "coercion", "fee")
+
+
+def report_information_fees(*, year: int, entity_id: int | None) -> Decimal:
+    """Information-processing fees paid in `year` (yuan), from the recorded payments.
+
+    国办函〔2020〕109号: the fee is paid after a fee notice; a lapsed notice collected nothing.
+    The 2021 format reports the amount under 六、其他需要报告的事项.
+    """
+    requests = _scope(
+        InformationRequest.objects.filter(fee_paid_date__year=year), entity_id, "entity_id"
+    )
+    return requests.aggregate(total=Sum("fee_amount"))["total"] or Decimal(0)
 
 
 def report_tables(*, year: int, entity_id: int | None, report: AnnualReport | None = None) -> dict:
-    """Tables 二, 三 and 四 of the year's report for an entity (or the district, None)."""
+    """Tables 二, 三 and 四 of the year's report for an entity (or the district, None).
+
+    Also the information-processing fees collected in the year (`information_fees`, yuan), for
+    section 六.
+    """
+    version = report_format_for_year(year)
     return {
-        "format": report_format_for_year(year),
+        "format": version,
         "year": year,
-        "table2": report_table2(year=year, entity_id=entity_id, report=report),
+        "table2": report_table2(year=year, entity_id=entity_id, report=report, version=version),
         "table3": report_table3(year=year, entity_id=entity_id),
         "table4": report_table4(year=year, entity_id=entity_id),
+        "information_fees": str(
+            report_information_fees(year=year, entity_id=entity_id).quantize(Decimal("0.01"))
+        ),
     }
 
 
@@ -237,6 +301,28 @@ def report_checks(tables: dict, previous: dict | None = None) -> list[ReportChec
                         },
                     )
                 )
+        if "items" in tables["table2"] and "items" in previous["table2"]:
+            for key in ITEM_ROWS_2019:
+                now = tables["table2"]["items"][key]["last_year"]
+                before = previous["table2"]["items"][key]
+                expected = before["last_year"] + before["change"]
+                if now != expected:
+                    errors.append(
+                        ReportCheckError(
+                            "table2_items",
+                            _(
+                                "Table 2, %(row)s: %(now)s items last year, but last year's "
+                                "report gives %(before)s %(change)+d = %(expected)s."
+                            )
+                            % {
+                                "row": ITEM_ROW_LABELS[key],
+                                "now": now,
+                                "before": before["last_year"],
+                                "change": before["change"],
+                                "expected": expected,
+                            },
+                        )
+                    )
     return errors
 
 
@@ -285,29 +371,126 @@ def report_display_tables(report: AnnualReport) -> dict:
 # --- Presentation: the tables as labelled rows (page, CSV and XLSX share them) ----------------
 
 
-def report_table2_rows(tables: dict) -> list[list[Any]]:
-    """Table 二 as rows: [caption, item, figures...]."""
+ITEM_ROW_LABELS = {
+    # Translators: 行政许可
+    "licensing": gettext_lazy("Administrative licensing"),
+    # Translators: 其他对外管理服务事项
+    "other_services": gettext_lazy("Other external management services"),
+    # Translators: 行政处罚
+    "penalty": gettext_lazy("Administrative penalties"),
+    # Translators: 行政强制
+    "coercion": gettext_lazy("Administrative coercion"),
+    # Translators: 行政事业性收费
+    "fee": gettext_lazy("Administrative fees"),
+}
+
+
+@dataclass(frozen=True)
+class Table2Block:
+    """One captioned block of Table 二 (an item of 条例 Art 20): its column heads and rows."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]  # (category, figure, figure, ...)
+
+
+def report_table2_blocks(tables: dict) -> list[Table2Block]:
+    """Table 二 as the form prints it, block by block, in the report's format."""
     t2 = tables["table2"]
+    art = {n: _("Art 20 (%(item)s)") % {"item": n} for n in ("1", "5", "6", "8", "9")}
+    if tables.get("format") == "2019":
+        made = (_("New this year"), _("Newly published this year"), _("Total disclosed"))
+        items = (_("Items last year"), _("Change this year"), _("Decisions"))
+
+        def item_row(key: str, decisions: Any) -> tuple[Any, ...]:
+            values = t2["items"][key]
+            return (str(ITEM_ROW_LABELS[key]), values["last_year"], values["change"], decisions)
+
+        return [
+            Table2Block(
+                art["1"],
+                made,
+                (
+                    (
+                        _("Rules"),
+                        t2["rules"]["issued"],
+                        t2["rules"]["issued"],
+                        t2["rules"]["in_force"],
+                    ),
+                    (
+                        _("Normative documents"),
+                        t2["normative"]["issued"],
+                        t2["normative"]["issued"],
+                        t2["normative"]["in_force"],
+                    ),
+                ),
+            ),
+            Table2Block(
+                art["5"],
+                items,
+                (
+                    item_row("licensing", t2["licensing"]),
+                    item_row("other_services", t2["other_services"]),
+                ),
+            ),
+            Table2Block(
+                art["6"],
+                items,
+                (item_row("penalty", t2["penalty"]), item_row("coercion", t2["coercion"])),
+            ),
+            Table2Block(art["8"], items[:2], (item_row("fee", None)[:3],)),
+            Table2Block(
+                art["9"],
+                (_("Procurement projects"), _("Total procurement (10,000 yuan)")),
+                (
+                    (
+                        _("Government centralised procurement"),
+                        t2["procurement"]["projects"],
+                        t2["procurement"]["amount"],
+                    ),
+                ),
+            ),
+        ]
+    decided = (_("Decisions this year"),)
     return [
-        [
-            _("Art 20 (1)"),
-            _("Rules"),
-            t2["rules"]["issued"],
-            t2["rules"]["repealed"],
-            t2["rules"]["in_force"],
-        ],
-        [
-            _("Art 20 (1)"),
-            _("Administrative normative documents"),
-            t2["normative"]["issued"],
-            t2["normative"]["repealed"],
-            t2["normative"]["in_force"],
-        ],
-        [_("Art 20 (5)"), _("Administrative licensing"), t2["licensing"]],
-        [_("Art 20 (6)"), _("Administrative penalties"), t2["penalty"]],
-        [_("Art 20 (6)"), _("Administrative coercion"), t2["coercion"]],
-        [_("Art 20 (8)"), _("Administrative fees (10,000 yuan)"), t2["fees"]],
+        Table2Block(
+            art["1"],
+            (_("Issued this year"), _("Repealed this year"), _("In force at year end")),
+            (
+                (
+                    _("Rules"),
+                    t2["rules"]["issued"],
+                    t2["rules"]["repealed"],
+                    t2["rules"]["in_force"],
+                ),
+                (
+                    _("Administrative normative documents"),
+                    t2["normative"]["issued"],
+                    t2["normative"]["repealed"],
+                    t2["normative"]["in_force"],
+                ),
+            ),
+        ),
+        Table2Block(art["5"], decided, ((_("Administrative licensing"), t2["licensing"]),)),
+        Table2Block(
+            art["6"],
+            decided,
+            (
+                (_("Administrative penalties"), t2["penalty"]),
+                (_("Administrative coercion"), t2["coercion"]),
+            ),
+        ),
+        Table2Block(
+            art["8"],
+            (_("Amount collected this year (10,000 yuan)"),),
+            ((_("Administrative fees"), t2["fees"]),),
+        ),
     ]
+
+
+def report_table2_rows(tables: dict) -> list[list[Any]]:
+    """Table 二 as flat rows [caption, category, figures...] (CSV, XLSX and the admin)."""
+    return [[block.caption, *row] for block in report_table2_blocks(tables) for row in block.rows]
 
 
 def report_table3_rows(tables: dict) -> list[dict[str, Any]]:
@@ -326,7 +509,18 @@ def report_table3_rows(tables: dict) -> list[dict[str, Any]]:
     rows.append(
         {"code": "results", "label": str(ROW_LABELS["results"]), "level": 0, "values": None}
     )
+    merged = tables.get("format") == "2019"  # 2019: （六）其他处理 is one row
     for group, numeral, outcomes in OUTCOME_GROUPS:
+        if merged and group == "other":
+            rows.append(
+                {
+                    "code": group,
+                    "label": f"{numeral}{OUTCOME_GROUP_LABELS[group]}",
+                    "level": 1,
+                    "values": [sum(t3[o][c] for o in outcomes) for c in COLUMNS],
+                }
+            )
+            continue
         if len(outcomes) == 1:
             rows.append(row(outcomes[0], f"{numeral}{OUTCOME_GROUP_LABELS[group]}", 1))
             continue

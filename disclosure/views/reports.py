@@ -1,7 +1,12 @@
-"""Public pages of the annual reports: the list, a report (print stylesheet for A4), CSV, XLSX."""
+"""Public pages of the annual reports: the list, a report (print stylesheet for A4), CSV, XLSX.
+
+The page and the exports follow the report's format (2019 trial or 2021): Table 二 is printed
+block by block with the format's own column heads.
+"""
 
 import csv
 import io
+from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +21,7 @@ from disclosure.selectors.reports import (
     report_display_tables,
     report_get_published,
     report_published_list,
-    report_table2_rows,
+    report_table2_blocks,
     report_table3_rows,
     report_table4_values,
 )
@@ -48,7 +53,8 @@ def report_detail(request: HttpRequest, scope: str, year: int) -> HttpResponse:
         "disclosure/report_detail.html",
         {
             "report": report,
-            "table2_rows": report_table2_rows(tables),
+            "table2_blocks": report_table2_blocks(tables),
+            "information_fees": _information_fees(tables),
             "table3_rows": report_table3_rows(tables),
             "columns": report_column_labels(),
             "table4": [
@@ -63,6 +69,16 @@ def report_detail(request: HttpRequest, scope: str, year: int) -> HttpResponse:
     )
 
 
+def _information_fees(tables: dict) -> str | None:
+    """The information-processing fees for section 六: always in the 2021 format, else if any."""
+    fees = tables.get("information_fees")
+    if fees is None:
+        return None
+    if tables.get("format") != "2021" and Decimal(fees) == 0:
+        return None
+    return fees
+
+
 def report_rows(report: AnnualReport) -> list[list[object]]:
     """The report's tables as plain rows, for CSV and XLSX (the same figures as the page)."""
     tables = report_display_tables(report)
@@ -71,16 +87,10 @@ def report_rows(report: AnnualReport) -> list[list[object]]:
         [_("Annual report on open government information"), scope, report.year]
     ]
     rows.append([])
-    rows.append(
-        [
-            _("Table 2: proactive disclosure"),
-            "",
-            _("Issued this year"),
-            _("Repealed this year"),
-            _("In force at year end"),
-        ]
-    )
-    rows += report_table2_rows(tables)
+    rows.append([_("Table 2: proactive disclosure")])
+    for block in report_table2_blocks(tables):
+        rows.append([block.caption, "", *block.headers])
+        rows += [["", *row] for row in block.rows]
     rows.append([])
     rows.append([_("Table 3: applications received and handled"), *report_column_labels()])
     for row in report_table3_rows(tables):
@@ -92,6 +102,10 @@ def report_rows(report: AnnualReport) -> list[list[object]]:
         header += [f"{RequestAppeal.Kind(kind).label} · {label}" for label in _result_labels()]
     rows.append(header)
     rows.append(report_table4_values(tables))
+    fees = _information_fees(tables)
+    if fees is not None:
+        rows.append([])
+        rows.append([_("Information-processing fees collected this year (yuan)"), fees])
     return [[str(cell) if not isinstance(cell, int) else cell for cell in row] for row in rows]
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 import workdays.calendar as calendar_module
 from disclosure.actions import requests as actions
 from disclosure.actions.reports import report_generate, report_inputs_update, report_publish
+from disclosure.models import AnnualReport
 from disclosure.models.requests import ApplicantType, InformationRequest, Outcome
 from disclosure.selectors.reports import (
     COLUMNS,
@@ -249,7 +250,17 @@ def test_a_year_without_data_gives_zeros_not_an_error(handler) -> None:
     assert response.context["table3_rows"][0]["values"] == [0] * 7
 
 
-def test_a_year_before_the_2021_format_is_a_clear_error(handler) -> None:
+def test_a_year_before_the_revised_regulation_is_a_clear_error(handler) -> None:
     with pytest.raises(ValidationError) as error:
-        report_generate(entity=None, year=2019, by=handler)
+        report_generate(entity=None, year=2018, by=handler)
     assert "year" in error.value.message_dict
+    assert not AnnualReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("year", "version"), [(2019, "2019"), (2020, "2019"), (2021, "2021"), (2025, "2021")]
+)
+def test_the_format_follows_the_year(handler, year, version) -> None:
+    report = report_generate(entity=None, year=year, by=handler)
+    assert report.template_version == version
+    assert report_tables(year=year, entity_id=None)["format"] == version

@@ -27,7 +27,7 @@ from disclosure.actions.requests import (
 from disclosure.models import InformationRequest
 from disclosure.selectors.requests import request_clocks, request_reply_deadline
 from tests.factories.disclosure import make_request, request_handler
-from workdays.calendar import add_workdays, is_workday
+from workdays.calendar import add_workdays, is_workday, workdays_between
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,45 @@ def test_sweep_reminds_once_per_due_date(handler, mailoutbox) -> None:
         assert request_deadlines_sweep(today=dt.date(2025, 10, 21))["reminded"] == 1
     assert request_deadlines_sweep(today=dt.date(2025, 10, 22))["reminded"] == 0
     assert len(mailoutbox) == 1 and request.tracking_no in mailoutbox[0].subject
+
+
+def test_fee_notice_stops_the_reply_clock_until_payment_across_golden_week(handler) -> None:
+    """国办函〔2020〕109号 with 条例 Art 42: the time from the fee notice until payment is not
+    counted in the reply period; unpaid, the clock stays stopped to the end of the payment period.
+    """
+    request = make_request(received=dt.date(2025, 9, 15), by=handler)
+    # 20 WD from 15 Sep: 16-19 (4), 22-26 (9), Sun 28 (10), 29-30 (12), 9-10 Oct (14),
+    # Sat 11 (15), 13-17 (20)
+    assert request.due_date == dt.date(2025, 10, 17)
+    request = request_review_start(request=request, by=handler)
+    request = request_fee_notify(
+        request=request, by=handler, method="by_volume", pages=150, on=dt.date(2025, 9, 26)
+    )
+    # while the fee is unpaid the clock stands still up to the payment deadline (30 Oct)
+    payment_due = dt.date(2025, 10, 30)
+    unpaid_pause = workdays_between(dt.date(2025, 9, 25), payment_due)
+    assert request.due_date == add_workdays(dt.date(2025, 10, 17), unpaid_pause)
+    # paid on Saturday 11 October, a make-up working day: paused 26, 28, 29, 30 Sep, 9, 10,
+    # 11 Oct = 7 working days, so the reply is due 7 working days after 17 Oct
+    request = request_fee_pay(request=request, by=handler, on=dt.date(2025, 10, 11))
+    assert request.due_date == dt.date(2025, 10, 28)
+    steps = request_reply_deadline(request).derivation.steps
+    (pause,) = [step for step in steps if step.kind == "pause"]
+    assert (pause.first, pause.last, pause.workdays) == (
+        dt.date(2025, 9, 26),
+        dt.date(2025, 10, 11),
+        7,
+    )
+    assert any(step.kind == "makeup_workday" for step in steps)
+
+
+def test_a_fee_notice_after_the_handling_period_is_refused(handler) -> None:
+    request = make_request(received=dt.date(2025, 9, 15), by=handler)
+    request = request_review_start(request=request, by=handler)
+    with pytest.raises(ValidationError) as error:
+        request_fee_notify(
+            request=request, by=handler, method="by_volume", pages=150, on=dt.date(2025, 10, 20)
+        )
+    assert "fee_notice_date" in error.value.message_dict
+    request.refresh_from_db()
+    assert (request.status, request.fee_notice_date) == ("in_review", None)
