@@ -16,22 +16,31 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.admin.scoping import EntityScopedAdminMixin
 from disclosure.exceptions import TransitionNotAllowed
+from disclosure.selectors.memberships import entity_ids_for_official
 from services.actions.cases import (
     case_accept,
     case_complete,
     case_joint_meeting_complete,
+    case_receive,
     case_request_correction,
     case_resume,
     case_suspend,
     case_withdraw,
 )
 from services.actions.imports import COLUMNS, cases_import_csv, csv_text
-from services.admin.workflow import ServiceStep, ServiceWorkflowAdminMixin, StepForm
+from services.admin.workflow import (
+    ServiceStep,
+    ServiceWorkflowAdminMixin,
+    StepForm,
+    add_errors,
+)
 from services.models import (
     JointMeetingDecision,
     ServiceCase,
     ServiceCaseEvent,
     ServiceCasePause,
+    ServiceItem,
+    ServiceWindow,
 )
 
 
@@ -59,6 +68,43 @@ class ServiceCasePauseInline(admin.TabularInline):
 
 class CaseImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV file"))
+
+
+class ReceiveForm(forms.Form):
+    """An application received at a window or by post (收件): what `case_receive` needs."""
+
+    item = forms.ModelChoiceField(
+        label=gettext_lazy("Service item"), queryset=ServiceItem.objects.none()
+    )
+    applicant_type = forms.ChoiceField(
+        label=gettext_lazy("Applicant type"), choices=ServiceCase.ApplicantType.choices
+    )
+    applicant_name = forms.CharField(label=gettext_lazy("Applicant"), max_length=200)
+    applicant_contact = forms.CharField(
+        label=gettext_lazy("Applicant contact"), max_length=200, required=False
+    )
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=ServiceCase.Channel.choices)
+    window = forms.ModelChoiceField(
+        label=gettext_lazy("Window"),
+        queryset=ServiceWindow.objects.filter(is_active=True),
+        required=False,
+    )
+    agent_name = forms.CharField(
+        label=gettext_lazy("Agent (full agency service)"), max_length=60, required=False
+    )
+    green_channel = forms.BooleanField(label=gettext_lazy("Green channel"), required=False)
+    received_on = forms.DateField(label=gettext_lazy("Received on"), initial=timezone.localdate)
+    note = forms.CharField(
+        label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, user: object, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        items = ServiceItem.objects.select_related("entity").order_by("entity_id", "basic_code")
+        scope = entity_ids_for_official(user)
+        if scope is not None:
+            items = items.filter(entity_id__in=scope)
+        self.fields["item"].queryset = items
 
 
 class DatedStepForm(StepForm):
@@ -209,6 +255,7 @@ class ServiceCaseAdmin(EntityScopedAdminMixin, ServiceWorkflowAdminMixin, Simple
     actions = ["accept_today", "approve_today", "complete_by_joint_meeting"]
     show_full_result_count = False
     workflow_steps = CASE_STEPS
+    change_list_template = "services/case_admin_change_list.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -226,8 +273,48 @@ class ServiceCaseAdmin(EntityScopedAdminMixin, ServiceWorkflowAdminMixin, Simple
                 self.admin_site.admin_view(self.import_view),
                 name="services_servicecase_import",
             ),
+            path(
+                "receive/",
+                self.admin_site.admin_view(self.receive_view),
+                name="services_servicecase_receive",
+            ),
             *super().get_urls(),
         ]
+
+    def receive_view(self, request: HttpRequest) -> HttpResponse:
+        """Register an application (收件) and show its case number and query code once."""
+        if not request.user.has_perm(HANDLE):
+            raise PermissionDenied
+        form = ReceiveForm(request.POST or None, user=request.user)
+        received = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                received = case_receive(
+                    item=data["item"],
+                    applicant_type=data["applicant_type"],
+                    applicant_name=data["applicant_name"],
+                    applicant_contact=data["applicant_contact"],
+                    channel=data["channel"],
+                    window=data["window"],
+                    agent_name=data["agent_name"],
+                    green_channel=data["green_channel"],
+                    received_on=data["received_on"],
+                    note=data["note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Receive an application"),
+            "form": form,
+            "received": received,
+        }
+        return render(request, "services/case_receive.html", context)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a CSV export; show what was created, skipped and rejected (with lines)."""

@@ -100,7 +100,7 @@ class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
             try:
                 chosen.call(obj, request.user, form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             except (TransitionNotAllowed, PermissionDenied, ValueError) as error:
                 form.add_error(None, str(error))
             else:
@@ -121,7 +121,7 @@ class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
         return render(request, self.workflow_template, context)
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
+def add_errors(form: forms.Form, error: ValidationError) -> None:
     """Put an action's field errors beside the form's fields (others above the form)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

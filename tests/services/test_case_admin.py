@@ -339,3 +339,64 @@ def test_actions_take_only_their_own_arrows(clerk, case):
     deemed.refresh_from_db()
     accepted.refresh_from_db()
     assert (deemed.status, accepted.status) == (S.DEEMED_APPROVED, S.ACCEPTED)
+
+
+# --- Receiving an application ---------------------------------------------------------------------
+
+
+def _receive_data(item, **extra):
+    return {
+        "item": item.pk,
+        "applicant_type": "person",
+        "applicant_name": "李四",
+        "applicant_contact": "13900001111",
+        "channel": "window",
+        "received_on": "2026-01-05",
+        **extra,
+    }
+
+
+def test_receive_gives_the_case_number_and_query_code_once(client, clerk, department):
+    from django.contrib.auth.hashers import check_password
+
+    item = ServiceItemFactory(entity=department)
+    client.force_login(clerk)
+    changelist = client.get(reverse("admin:services_servicecase_changelist")).content.decode()
+    assert reverse("admin:services_servicecase_receive") in changelist
+    response = client.post(reverse("admin:services_servicecase_receive"), _receive_data(item))
+    assert response.status_code == 200
+    case = ServiceCase.objects.get()
+    assert (case.status, case.item, case.entity, case.received_on) == (
+        S.RECEIVED,
+        item,
+        department,
+        JAN_5,
+    )
+    code = response.context["received"].credentials.password
+    assert case.case_no in response.content.decode() and code in response.content.decode()
+    assert check_password(code, case.tracking_password_hash)
+    assert case.events.get().actor == clerk
+    assert case.history.count() == 1
+
+
+def test_receive_refuses_bad_input_and_stores_nothing(client, clerk, department):
+    item = ServiceItemFactory(entity=department)
+    elsewhere = ServiceItemFactory()  # another department's item
+    client.force_login(clerk)
+    url = reverse("admin:services_servicecase_receive")
+    for data, field in [
+        (_receive_data(item, applicant_name=""), "applicant_name"),
+        (_receive_data(elsewhere), "item"),
+        (_receive_data(item, received_on="2026-13-45"), "received_on"),
+        (_receive_data(item, channel="agency"), "agent_name"),  # an agency case names its agent
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert field in response.context["form"].errors, field
+    assert not ServiceCase.objects.exists()
+
+
+def test_receive_needs_the_permission(client, department):
+    viewer = UserFactory(perms=["services.view_servicecase"])
+    client.force_login(viewer)
+    assert client.get(reverse("admin:services_servicecase_receive")).status_code == 403
