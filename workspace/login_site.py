@@ -28,6 +28,28 @@ class GongkaiAdminSite(admin.AdminSite):
         self.add_action(export_csv)
         self.add_action(export_xlsx)
 
+    def get_urls(self) -> list:
+        """The admin's URLs, and the import pages (workspace.imports) under `import/`."""
+        from functools import partial
+
+        from django.urls import path
+
+        from workspace.imports import import_index_view, import_view
+
+        extra = [
+            path(
+                "import/",
+                self.admin_view(partial(import_index_view, site=self)),
+                name="workspace_import_index",
+            ),
+            path(
+                "import/<slug:kind>/",
+                self.admin_view(partial(import_view, site=self)),
+                name="workspace_import",
+            ),
+        ]
+        return extra + super().get_urls()
+
     def has_permission(self, request: HttpRequest) -> bool:
         """Active staff; with GONGKAI_ADMIN_OTP_REQUIRED, only once a second factor was given."""
         if not super().has_permission(request):
