@@ -846,3 +846,61 @@ def _reminder_send(request: InformationRequest, today: datetime.date) -> None:
             else _("Information request %(number)s is due on %(date)s")
         ) % {"number": request.tracking_no, "date": request.due_date.isoformat()}
     send_mail(subject, subject, None, recipients, fail_silently=True)
+
+
+def request_digest_send(*, today: datetime.date | None = None) -> int:
+    """E-mail each request handler their open requests that are overdue or due soon.
+
+    The daily digest (`manage.py requests_digest`, from cron once a day): for every active
+    official with the handling permission and an e-mail address, the open requests of the
+    entities they keep (`entity_ids_for_official`) whose reply is overdue or due within
+    REMINDER_WORKDAYS working days, overdue first. Returns the number of officials e-mailed.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from disclosure.selectors.memberships import entity_ids_for_official
+    from disclosure.selectors.requests import request_open_list
+
+    today = _today(today)
+    horizon = add_workdays(today, REMINDER_WORKDAYS)
+    due = list(request_open_list().filter(due_date__lte=horizon).select_related("entity"))
+    if not due:
+        return 0
+    handlers = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(user_permissions__codename="handle_informationrequest")
+            | Q(groups__permissions__codename="handle_informationrequest")
+            | Q(is_superuser=True)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    sent = 0
+    for user in handlers:
+        scope = entity_ids_for_official(user)
+        mine = [r for r in due if scope is None or r.entity_id in scope]
+        if not mine:
+            continue
+        with _record_language():
+            overdue = sum(1 for r in mine if r.due_date < today)
+            subject = _("Information requests: %(overdue)d overdue, %(soon)d due soon") % {
+                "overdue": overdue,
+                "soon": len(mine) - overdue,
+            }
+            lines = [
+                _("%(number)s (%(entity)s): reply due %(due)s%(overdue)s")
+                % {
+                    "number": r.tracking_no,
+                    "entity": r.entity.name,
+                    "due": r.due_date.isoformat(),
+                    "overdue": _(" (overdue)") if r.due_date < today else "",
+                }
+                for r in sorted(mine, key=lambda r: (r.due_date, r.pk))
+            ]
+        send_mail(subject, "\n".join(lines), None, [user.email], fail_silently=True)
+        sent += 1
+    return sent
