@@ -384,3 +384,23 @@ def test_rebuild_command_repairs_a_summary_written_around_the_actions(boss):
     assert service_figures(period=period_half(2006, 1)).accepted == 1
     call_command("rebuild_service_summaries", stdout=io.StringIO())  # rerun: the same
     assert service_figures(period=period_half(2006, 1)).accepted == 1
+
+
+def test_an_import_is_counted_as_it_lands(boss):
+    from services.actions.imports import cases_import_csv
+
+    ServiceItemFactory(implementation_code="21020300XK00999000", committed_days=2)
+    text = (
+        "case_no,item_code,applicant_type,applicant_name,received_on,accepted_on,"
+        "completed_on,result\n"
+        "IMP-1,21020300XK00999000,person,张三,2006-03-06,2006-03-06,2006-03-08,approved\n"
+        "IMP-2,21020300XK00999000,person,李四,2006-03-06,2006-03-06,,\n"
+        "IMP-3,21020300XK00999000,person,王五,2006-03-06,2006-03-06,2006-03-40,approved\n"
+    )
+    report = cases_import_csv(text=text, by=boss)
+    assert (report.created, len(report.rejected)) == (2, 1)
+    figures = service_figures(period=period_half(2006, 1))
+    assert (figures.accepted, figures.completed, figures.median_workdays) == (2, 1, 2)
+    kept = _rows()
+    service_summaries_rebuild()
+    assert _rows() == kept
