@@ -13,15 +13,23 @@ from typing import Any
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse
 
-# The permission that makes an official a district administrator (held by that role's group).
-DISTRICT_ADMINISTRATOR_PERMISSION = "workspace.administer_district"
-
 
 def user_may_delete_records(user: Any) -> bool:
-    """True for superusers and district administrators: the only officials who delete records."""
+    """True for superusers and members of the district administrators' group (workspace.roles).
+
+    Holding a model's delete permission is not enough: deletion is the administrators' alone.
+    """
     if not (user and user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.has_perm(DISTRICT_ADMINISTRATOR_PERMISSION)
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_workspace_may_delete", None)
+    if cached is None:
+        from workspace.roles import DISTRICT_ADMINISTRATOR
+
+        cached = user.groups.filter(name=DISTRICT_ADMINISTRATOR.group_name).exists()
+        user._workspace_may_delete = cached
+    return cached
 
 
 class SiteRulesMixin:

@@ -175,3 +175,23 @@ def test_an_administrators_deletion_is_recorded_with_who_deleted(root):
     # and the deleted record's history is still readable by the administrator
     page = root.get(reverse("admin:services_serviceitem_history", args=[pk]))
     assert page.status_code == 200
+
+
+def test_a_district_administrator_may_delete(client):
+    from django.contrib.auth.models import Group
+
+    from workspace.roles import DISTRICT_ADMINISTRATOR, sync_roles
+
+    sync_roles()
+    item = ServiceItemFactory()
+    administrator = UserFactory(username="qu.admin")
+    administrator.groups.add(Group.objects.get(name=DISTRICT_ADMINISTRATOR.group_name))
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:services_serviceitem_delete", args=[item.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    deletion = ServiceItem.history.filter(id=item.pk).latest("history_date")
+    assert (deletion.history_type, deletion.history_user.username) == ("-", "qu.admin")
