@@ -60,9 +60,27 @@ class GongkaiAdminSite(admin.AdminSite):
         return True
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:  # noqa: ANN001
-        """Register as usual, with SiteRulesMixin in front of the model admin's own classes."""
-        admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, SiteRulesMixin):
-            admin_class = type(admin_class.__name__, (SiteRulesMixin, admin_class), {})
-            admin_class.__module__ = admin_class.__mro__[2].__module__
-        super().register(model_or_iterable, admin_class, **options)
+        """Register as usual, with SiteRulesMixin in front of the model admin's own classes.
+
+        A model that keeps history (simple-history) gets SimpleHistoryAdmin's History page with
+        the field diffs even where its model admin is a plain ModelAdmin.
+        """
+        from django.db.models.base import ModelBase
+        from simple_history.admin import SimpleHistoryAdmin
+
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            base = admin_class or admin.ModelAdmin
+            bases: tuple[type, ...] = (base,)
+            keeps_history = getattr(model._meta, "simple_history_manager_attribute", None)
+            if keeps_history and not issubclass(base, SimpleHistoryAdmin):
+                bases = (base, SimpleHistoryAdmin)
+            if not issubclass(base, SiteRulesMixin):
+                bases = (SiteRulesMixin, *bases)
+            if bases != (base,):
+                wrapped = type(base.__name__, bases, {})
+                wrapped.__module__ = base.__module__
+                base = wrapped
+            super().register(model, base, **options)

@@ -443,6 +443,7 @@ class Open311Key(models.Model):
     key = models.CharField(_("key"), max_length=64, unique=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["key"])  # the secret stays out of history
 
     class Meta:
         verbose_name = _("Open311 API key")

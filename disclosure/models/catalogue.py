@@ -31,6 +31,7 @@ class Topic(models.Model):
         related_name="children",
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("topic")
@@ -456,6 +457,7 @@ class CatalogueAttachment(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")

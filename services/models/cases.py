@@ -270,6 +270,7 @@ class JointMeetingDecision(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("joint approval meeting decision")
@@ -291,6 +292,7 @@ class ConsultationCount(models.Model):
     )
     date = models.DateField(_("date"))
     count = models.PositiveIntegerField(_("consultations"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("consultation count")

@@ -195,3 +195,40 @@ def test_a_district_administrator_may_delete(client):
     assert response.status_code == 302
     deletion = ServiceItem.history.filter(id=item.pk).latest("history_date")
     assert (deletion.history_type, deletion.history_user.username) == ("-", "qu.admin")
+
+
+def test_reference_records_changed_in_the_admin_keep_history_with_a_diff(root):
+    from disclosure.models import Topic
+
+    topic = Topic.objects.create(name="教育", code="jiaoyu")
+
+    response = root.post(
+        reverse("admin:disclosure_topic_change", args=[topic.pk]),
+        {"name": "教育收费", "code": "jiaoyu", "parent": "", "sort_order": 0},
+    )
+    assert response.status_code == 302
+
+    table = changes_column(history_page(root, topic))
+    assert "root" in table
+    assert "教育" in table and "教育收费" in table and "&rarr;" in table
+
+
+def test_every_model_officials_change_in_the_admin_keeps_history():
+    from django.contrib import admin
+
+    without = {
+        model._meta.label
+        for model in admin.site._registry
+        if not getattr(model._meta, "simple_history_manager_attribute", None)
+    }
+
+    # accounts and groups: Django's own admin log records who changed them; the login
+    # records (axes) and authenticator devices are audit data themselves.
+    assert without <= {
+        "auth.User",
+        "auth.Group",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+        "otp_totp.TOTPDevice",
+    }
