@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.actions.complaints import complaint_attachment_check
@@ -12,7 +13,8 @@ from complaints.models.complaints import ATTACHMENT_MAX_FILES
 from disclosure.models import AdministrativeEntity
 from services.models import ServiceCase, ServiceItem, ServiceWindow
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only and nothing after (\d matches any script's digits, $ a final newline).
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")
 TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 DESCRIPTION_MAX = 4000
 
@@ -147,6 +149,14 @@ class ComplaintForm(forms.Form):
             if self.case is None:
                 raise ValidationError(_("No case has this number."), code="unknown_case")
         return number
+
+    def clean_occurred_on(self):
+        value = self.cleaned_data.get("occurred_on")
+        if value is not None and value > timezone.localdate():
+            raise ValidationError(
+                _("The date when it happened cannot be in the future."), code="future_date"
+            )
+        return value
 
     def clean_complainant_mobile(self) -> str:
         value = normalise_mobile(self.cleaned_data.get("complainant_mobile", ""))

@@ -48,7 +48,13 @@ def validate_resident_id(value: str) -> None:
     import datetime
 
     number = (value or "").strip().upper()
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+    # isascii(): "²" and full-width digits pass isdigit() (found by the hypothesis tests).
+    if (
+        len(number) != 18
+        or not number.isascii()
+        or not number[:17].isdigit()
+        or number[17] not in "0123456789X"
+    ):
         raise ValidationError(
             _("A resident identity number has 18 characters: 17 digits and a digit or X."),
             code="resident_id_format",
