@@ -157,3 +157,35 @@ def test_admin_list_query_count_does_not_grow(setting):
     with CaptureQueriesContext(connection) as twenty:
         assert client.get("/admin/complaints/complaint/").status_code == 200
     assert len(twenty) == len(one)
+
+
+def test_no_public_surface_carries_the_identity(setting, client):
+    """Pages, the catalogue feed, the sitemap, the API and Open311: never the complainant."""
+    from tests.factories.complaints import COMPLAINANT_EMAIL, InspectionVisitFactory
+
+    complaint = setting["complaint"]
+    InspectionVisitFactory(status="accepted", entity=complaint.entity)
+    surfaces = [
+        "/complaints/",
+        "/complaints/visits/",
+        "/complaints/supervisors/",
+        "/complaints/rectification/",
+        "/catalogue/feed/",
+        "/sitemap.xml",
+        "/api/v1/complaints/ledger/",
+        "/api/v1/complaints/statistics/",
+        "/api/v1/complaints/departments/",
+        "/api/v1/complaints/visits/",
+        "/open311/v2/requests.json",
+        "/open311/v2/requests.xml",
+        f"/open311/v2/requests/{complaint.tracking_no}.json",
+    ]
+    for url in surfaces:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode()
+        for secret in (COMPLAINANT_NAME, COMPLAINANT_MOBILE, COMPLAINANT_EMAIL):
+            assert secret not in text, url
+    # the ledger does show the complaint itself
+    assert complaint.tracking_no in client.get("/complaints/").content.decode()
