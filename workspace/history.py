@@ -47,6 +47,16 @@ class SiteRulesMixin:
             return False
         return super().has_delete_permission(request, obj)
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        """The list, with a link to the bulk import where its kind has one (workspace.imports)."""
+        from workspace.imports import import_url_for
+
+        extra_context = {
+            **(extra_context or {}),
+            "workspace_import_url": import_url_for(self.model, request.user, site=self.admin_site),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
     def _history_in_scope_or_404(self, request: HttpRequest, object_id: str) -> None:
         pk = unquote(object_id)
         try:

@@ -197,6 +197,14 @@ def _may_import(user: Any, model: type[models.Model]) -> bool:
     )
 
 
+def import_url_for(model: type[models.Model], user: Any, *, site: Any) -> str | None:
+    """The import page for `model`'s kind, if it has one and `user` may import; else None."""
+    for kind in KINDS.values():
+        if kind.model_path.lower() == model._meta.label_lower and _may_import(user, model):
+            return reverse(f"{site.name}:workspace_import", args=[kind.slug])
+    return None
+
+
 def import_view(request: HttpRequest, kind: str, *, site: Any) -> HttpResponse:
     """Upload → dry-run preview with row-level errors → confirm → import (all or nothing)."""
     import_kind = KINDS.get(kind)

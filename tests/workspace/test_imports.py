@@ -194,3 +194,18 @@ def test_an_official_without_permission_to_add_or_change_cannot_open_the_import(
 
     assert client.get(reverse("admin:workspace_import", args=["service-items"])).status_code == 404
     assert client.get(reverse("admin:workspace_import", args=["no-such-kind"])).status_code == 404
+
+
+def test_the_list_links_to_the_import_for_those_who_may_import(client, root):
+    entity = AdministrativeEntityFactory()
+    ServiceItemFactory(entity=entity)
+    import_url = reverse("admin:workspace_import", args=["service-items"])
+    changelist = reverse("admin:services_serviceitem_changelist")
+
+    assert import_url in root.get(changelist).text
+
+    viewer = UserFactory(perms=["services.view_serviceitem"])
+    EntityMembership.objects.create(user=viewer, entity=entity)
+    client.force_login(viewer)
+    assert import_url not in client.get(changelist).text
+    assert client.get(reverse("admin:workspace_import_index")).status_code == 200
