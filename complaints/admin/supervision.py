@@ -2,8 +2,12 @@
 edits only their own visits (through `visits_visible_to`, the one scoping selector).
 
 Writes go through `complaints.actions.supervision`: creating or changing a visit, adding its
-findings, creating a project; workflow moves are admin actions calling the same functions, so
-permissions and TRANSITIONS are checked once.
+findings, creating or correcting a project. A project's change page has one button per step
+possible now (start, add a progress update, report completion with evidence, verify, reopen),
+each opening a small form that calls the action; a finding of an accepted visit has buttons
+that open a rectification project or a complaint for investigation from it. Projects are scoped
+by `rectification_projects_visible_to` (a department's official sees their department's). The
+actions check permissions and TRANSITIONS again, under lock.
 """
 
 import datetime
