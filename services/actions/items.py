@@ -5,10 +5,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from disclosure.actions.workflow import require_perm
+from services.actions.summaries import statistics_cache_bump
 from services.models import ConsultationCount, ServiceItem, ServiceMaterial, ServiceWindow
 
 User = AbstractBaseUser | AnonymousUser
@@ -87,6 +88,8 @@ def consultation_count_add(
             item=item, date=on, defaults={"count": count}
         )
         if not created:
-            ConsultationCount.objects.filter(pk=row.pk).update(count=models.F("count") + count)
-            row.refresh_from_db(fields=["count"])
+            # Locked above: saved through the model, so the history has the change too.
+            row.count += count
+            row.save(update_fields=["count"])
+        statistics_cache_bump()  # the statistics count consultations straight from these rows
     return row

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from services.actions.cases import (
     case_accept,
@@ -61,6 +62,7 @@ FIRM_WORDS = "星海港湾北方明珠胜利富丽天和鑫源华泰金桥惠民
 
 RESUMED = "专家评审完毕，恢复计时。"
 DEEMED_NOTE = "视为同意，予以办结。"
+HISTORY_NOTE = "演示数据批量载入"
 EXAMPLE_CODE = "XG2006CX"  # the demo examples' query code (printed; demo data only)
 
 
@@ -159,10 +161,26 @@ def _insert_history(cases: list[dict], ids: dict[str, int]) -> None:
                 "updated_at": now,
                 "history_date": _at(last, 17),
                 "history_type": "+",
-                "history_change_reason": "演示数据批量载入",
+                "history_change_reason": HISTORY_NOTE,
             }
         )
     _insert(ServiceCase.history.model, rows)
+
+
+def _insert_history_of(queryset: models.QuerySet, *, day) -> None:  # noqa: ANN001
+    """One history row for each bulk-inserted record of `queryset`, dated `day(row)`."""
+    model = queryset.model
+    names = [f.attname for f in model._meta.concrete_fields]
+    rows = [
+        {
+            **row,
+            "history_date": _at(day(row), 17),
+            "history_type": "+",
+            "history_change_reason": HISTORY_NOTE,
+        }
+        for row in queryset.values(*names)
+    ]
+    _insert(model.history.model, rows)
 
 
 def _cached_adapter(function):  # noqa: ANN001, ANN202
@@ -484,6 +502,10 @@ def _bulk(*, items: list[ServiceItem], accepted: int, completed: int, out: TextI
     _insert(ServiceCaseEvent, events)
     _insert(ServiceCasePause, pause_rows)
     _insert(JointMeetingDecision, decisions)
+    _insert_history_of(
+        JointMeetingDecision.objects.filter(case__case_no__startswith=PREFIX),
+        day=lambda row: row["meeting_date"],
+    )
     out.write(
         f"services: {accepted:,} cases accepted in the first half of 2006 "
         f"({completed:,} completed by 30 June), {WITHDRAWN_IN_CORRECTION} withdrawn\n"
@@ -501,10 +523,12 @@ def _consultations(*, items: list[ServiceItem]) -> None:
         day += datetime.timedelta(days=1)
     cells = [(item.pk, d) for item in items for d in days]
     counts = Counter(rng.choices(range(len(cells)), k=CONSULTATIONS))
-    ConsultationCount.objects.bulk_create(
+    bulk_create_with_history(
         [
             ConsultationCount(item_id=cells[i][0], date=cells[i][1], count=c)
             for i, c in sorted(counts.items())
         ],
+        ConsultationCount,
         batch_size=BATCH,
+        default_change_reason=HISTORY_NOTE,
     )

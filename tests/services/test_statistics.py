@@ -299,6 +299,10 @@ def test_demo_first_half_of_2006_reproduces_the_seed(db):
     from services.models import ServiceMaterial
 
     assert ServiceMaterial.history.count() >= ServiceMaterial.objects.count() > 0
+    from services.models import ConsultationCount, JointMeetingDecision
+
+    for model in (ConsultationCount, JointMeetingDecision):
+        assert model.history.values("id").distinct().count() == model.objects.count() > 0
 
     before = (Rating.objects.count(), WindowMonthlyScore.objects.count())
     services_demo.load(out=out)  # idempotent

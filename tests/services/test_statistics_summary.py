@@ -404,3 +404,65 @@ def test_an_import_is_counted_as_it_lands(boss):
     kept = _rows()
     service_summaries_rebuild()
     assert _rows() == kept
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_completions_of_one_item_and_day_are_all_counted():
+    """Two officials completing cases of the same item on the same day at once: no lost count
+    (the day's row is created once and incremented with F() by both)."""
+    import threading
+
+    from django.db import connection
+
+    boss = UserFactory(is_superuser=True)
+    item = ServiceItemFactory(committed_days=2)
+    cases = []
+    for n in range(20):
+        case = case_receive(
+            item=item,
+            applicant_type="person",
+            applicant_name="并发",
+            channel="window",
+            received_on=D(2006, 3, 6),
+            case_no=f"PAR-{n}",
+            by=boss,
+        ).case
+        cases.append(case_accept(case=case, by=boss, on=D(2006, 3, 6)))
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def complete(share: list) -> None:
+        try:
+            barrier.wait()
+            for case in share:
+                case_complete(case=case, result="approved", by=boss, on=D(2006, 3, 7))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete, args=(cases[i::2],)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    figures = service_figures(period=period_half(2006, 1))
+    assert (figures.accepted, figures.completed, figures.on_time) == (20, 20, 20)
+    assert figures.workdays_histogram == {1: 20}
+    assert ServiceDailySummary.objects.filter(day=D(2006, 3, 7)).count() == 1
+
+
+def test_consultations_recorded_show_at_once_and_are_in_the_history(client, boss):
+    from services.actions.items import consultation_count_add
+    from services.models import ConsultationCount
+
+    item = ServiceItemFactory()
+    consultation_count_add(item=item, on=D(2006, 3, 6), count=3, by=boss)
+    assert _figure(client, "consultations") == "3"
+    consultation_count_add(item=item, on=D(2006, 3, 6), count=2, by=boss)
+    assert _figure(client, "consultations") == "5"
+    row = ConsultationCount.objects.get()
+    assert [h.count for h in row.history.order_by("history_id")] == [3, 5]
