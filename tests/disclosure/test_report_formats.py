@@ -293,3 +293,31 @@ def test_a_bad_procurement_amount_is_a_field_error(handler) -> None:
 def test_columns_are_the_same_in_both_formats() -> None:
     assert COLUMNS == (*ApplicantType.values, "total")
     assert len(Outcome.values) == 21
+
+
+def test_the_admin_offers_the_2019_inputs_only_on_a_2019_format_report(handler) -> None:
+    from tests.factories.disclosure import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True))
+    report_2020 = report_generate(entity=None, year=2020, by=handler)
+    report_2025 = report_generate(entity=None, year=2025, by=handler)
+    url = reverse("admin:disclosure_annualreport_change", args=[report_2020.pk])
+    form = client.get(url).context["adminform"].form
+    assert "procurement_amount" in form.fields and "fee_items_change" in form.fields
+    form_2025 = (
+        client.get(reverse("admin:disclosure_annualreport_change", args=[report_2025.pk]))
+        .context["adminform"]
+        .form
+    )
+    assert "procurement_amount" not in form_2025.fields
+    data = {field: form.initial.get(field, "") for field in form.fields}
+    data.update(
+        {"procurement_projects": "6", "procurement_amount": "123.45", "fee_items_change": "-1"}
+    )
+    data = {key: ("" if value is None else value) for key, value in data.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    report_2020.refresh_from_db()
+    assert (report_2020.procurement_projects, report_2020.fee_items_change) == (6, -1)
+    assert report_2020.procurement_amount == Decimal("123.45")
