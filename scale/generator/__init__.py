@@ -179,6 +179,12 @@ def generate(sizes: Sizes, *, seed: int = 1, out: TextIO | None = None) -> Repor
     report.counts["cases"] = sum(report.statuses["cases"].values())
     timed("cases", started)
 
+    started = time.perf_counter()
+    from services.actions.summaries import service_summaries_rebuild
+
+    service_summaries_rebuild()  # the statistics pages read this summary, not the cases
+    timed("service statistics summary", started)
+
     for name, module, size in (
         ("complaints", complaints, sizes.complaints),
         ("requests", requests, sizes.requests),

@@ -121,12 +121,9 @@ class TextPool:
 
     def sentence(self, rng: random.Random, clauses: int) -> tuple[str, list[Piece]]:
         """Text of `clauses` clauses joined by punctuation, and the clauses used."""
-        picked = [self.clauses[rng.randrange(len(self.clauses))] for _ in range(clauses)]
-        parts = []
-        for piece in picked:
-            parts.append(piece.text)
-            parts.append(PUNCTUATION[rng.randrange(len(PUNCTUATION))])
-        return "".join(parts), picked
+        picked = rng.choices(self.clauses, k=clauses)
+        marks = rng.choices(PUNCTUATION, k=clauses)
+        return "".join([f"{piece.text}{mark}" for piece, mark in zip(picked, marks)]), picked
 
 
 @functools.lru_cache(maxsize=4)
