@@ -11,6 +11,7 @@ from complaints.actions.complaints import complaint_attachment_check
 from complaints.models import Complaint
 from complaints.models.complaints import ATTACHMENT_MAX_FILES
 from disclosure.models import AdministrativeEntity
+from disclosure.validators import validate_typed_text
 from services.models import ServiceCase, ServiceItem, ServiceWindow
 
 # ASCII digits only and nothing after (\d matches any script's digits, $ a final newline).
@@ -29,11 +30,15 @@ def validate_mobile(value: str) -> None:
 
 
 def validate_plain_text(value: str) -> None:
-    """Plain text only: HTML or script tags are refused rather than silently stripped."""
+    """Plain text only: HTML or script tags are refused rather than silently stripped.
+
+    Control characters, direction overrides and undecodable bytes are refused too.
+    """
     if TAG_RE.search(value or ""):
         raise ValidationError(
             _("Write plain text: HTML tags such as <script> are not accepted."), code="tags"
         )
+    validate_typed_text(value)
 
 
 def normalise_mobile(value: str) -> str:

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from disclosure.models.entities import AdministrativeEntity
 from disclosure.models.requests import ApplicantType, InformationRequest
 from disclosure.selectors.entities import entity_public_queryset
+from disclosure.validators import validate_plain_text
+
+INFO_DESCRIPTION_MAX = 4000
 
 
 class InformationRequestForm(forms.Form):
@@ -32,6 +35,7 @@ class InformationRequestForm(forms.Form):
     info_description = forms.CharField(
         label=_("Other description of the information"),
         required=False,
+        max_length=INFO_DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     delivery_form = forms.ChoiceField(
@@ -41,3 +45,6 @@ class InformationRequestForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entity"].queryset = entity_public_queryset().order_by("sort_order", "name")
+        for field in self.fields.values():  # plain typed text only (no tags, no control chars)
+            if type(field) is forms.CharField:
+                field.validators.append(validate_plain_text)

@@ -1,5 +1,7 @@
 """Validators for identifiers the disclosure app stores."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +73,31 @@ def validate_resident_id(value: str) -> None:
             _("This resident identity number fails its check character (GB 11643)."),
             code="resident_id_checksum",
         )
+
+
+# Characters nobody types into a form: C0 and C1 control characters other than tab and line
+# breaks, Unicode direction overrides and isolates (they make text read differently from how it
+# is stored), and U+FFFD, which stands for bytes that were not valid UTF-8.
+_UNTYPED_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]")
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!]")
+
+
+def validate_typed_text(value: str) -> None:
+    """Refuse control characters, direction overrides and undecodable bytes in typed text."""
+    if value and _UNTYPED_RE.search(value):
+        raise ValidationError(
+            _(
+                "This text contains control characters, direction overrides or characters that "
+                "could not be read. Type or paste it again as plain text."
+            ),
+            code="untyped_characters",
+        )
+
+
+def validate_plain_text(value: str) -> None:
+    """Plain typed text only: HTML tags are refused rather than silently stripped."""
+    if _TAG_RE.search(value or ""):
+        raise ValidationError(
+            _("Write plain text: HTML tags such as <script> are not accepted."), code="tags"
+        )
+    validate_typed_text(value)

@@ -284,11 +284,14 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     queryset = complaints_ledger()
     params = request.GET
     if params.get("service_request_id"):
-        numbers = [n.strip() for n in params["service_request_id"].split(",") if n.strip()]
+        # (NUL dropped: PostgreSQL refuses it in a string)
+        raw = params["service_request_id"].replace("\x00", "")
+        numbers = [n.strip() for n in raw.split(",") if n.strip()]
         queryset = queryset.filter(tracking_no__in=numbers)
     else:
         if params.get("service_code"):
-            codes = [c.strip() for c in params["service_code"].split(",") if c.strip()]
+            raw = params["service_code"].replace("\x00", "")
+            codes = [c.strip() for c in raw.split(",") if c.strip()]
             queryset = queryset.filter(category__in=codes)
         start, end = params.get("start_date"), params.get("end_date")
         start_at = parse_datetime(start) if start else None

@@ -50,8 +50,11 @@ class CatalogueSearchForm(forms.Form):
     """The catalogue's query string: search text, facets and sort, each validated."""
 
     q = forms.CharField(label=_("Search government information"), required=False, strip=True)
-    publisher = forms.IntegerField(label=_("Publisher"), required=False, min_value=1)
-    topic = forms.IntegerField(label=_("Topic"), required=False, min_value=1)
+    # An id past the database's 64-bit range is a field error, not an overflow (issue 10).
+    publisher = forms.IntegerField(
+        label=_("Publisher"), required=False, min_value=1, max_value=2**63 - 1
+    )
+    topic = forms.IntegerField(label=_("Topic"), required=False, min_value=1, max_value=2**63 - 1)
     genre = forms.ChoiceField(
         label=_("Genre"), required=False, choices=[("", "")] + CatalogueEntry.Genre.choices
     )

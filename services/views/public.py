@@ -31,15 +31,18 @@ PAGE_SIZE = 20
 
 
 def _int_or_none(value: str | None) -> int | None:
+    """A whole number from the query, or None (also past the database's 64-bit range)."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is None or abs(number) < 2**63 else None
 
 
 def item_list(request: HttpRequest) -> HttpResponse:
     """Service guides by department and type, with a search in names and codes."""
-    q = request.GET.get("q", "").strip()[:100]
+    # NUL cannot reach PostgreSQL (it refuses it in a string): dropped with the rest of the noise.
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     entity_id = _int_or_none(request.GET.get("department"))
     kind = request.GET.get("type", "")
     if kind not in ServiceItem.Kind.values:
