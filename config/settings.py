@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF included): a body over the limits gets 413.
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -296,6 +298,11 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A whole request (files included) over this size is refused with 413 (config.middleware).
+GONGKAI_MAX_REQUEST_BYTES = _env_int("GONGKAI_MAX_REQUEST_MB", 60) * 1024 * 1024
+# Complaints and information requests per client address and window (0 = no limit; 429 past it).
+GONGKAI_SUBMISSION_LIMIT = _env_int("GONGKAI_SUBMISSION_LIMIT", 20)
+GONGKAI_SUBMISSION_WINDOW_SECONDS = _env_int("GONGKAI_SUBMISSION_WINDOW_SECONDS", 3600)
 
 # --- Security (production: DJANGO_DEBUG=0) -----------------------------------------------------
 
