@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from disclosure.models.memberships import EntityMembership
-from services.actions.ratings import rating_submit
+from services.actions.ratings import rating_appeal_submit, rating_submit
 from services.models import Rating, RatingAppeal, RectificationTask, ServiceCase
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory, ServiceWindowFactory
@@ -310,3 +310,51 @@ def test_appeals_are_hidden_from_departments_that_neither_made_nor_decide_them(
     response = client.get(reverse("admin:services_ratingappeal_changelist"))
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
+
+
+# --- The lists: the same number of queries for 1 row as for 20 ----------------------------------
+
+
+def _bad_ratings(n: int, department) -> list:
+    recorder = UserFactory(
+        perms=[
+            "services.record_rating",
+            "services.handle_rectificationtask",
+            "disclosure.act_for_all_entities",
+        ]
+    )
+    ratings = []
+    for _ in range(n):
+        case = ServiceCaseFactory(
+            item=ServiceItemFactory(entity=department),
+            received_on=D(2006, 3, 6),
+            accepted_on=D(2006, 3, 6),
+            due_date=D(2006, 3, 8),
+            completed_on=D(2006, 3, 7),
+            status=ServiceCase.Status.COMPLETED,
+            result=ServiceCase.Result.APPROVED,
+        )
+        rating = rating_submit(case=case, by=recorder, level=2, channel="window", on=D(2006, 3, 7))
+        rating_appeal_submit(rating=rating, by=recorder, reason="恶意差评")
+        ratings.append(rating)
+    return ratings
+
+
+@pytest.mark.parametrize("model", ["rating", "rectificationtask", "ratingappeal"])
+def test_rating_admin_lists_constant_queries(client, department, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse(f"admin:services_{model}_changelist")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.status_code == 200
+        return len(queries)
+
+    _bad_ratings(1, department)
+    one = count()
+    _bad_ratings(19, department)
+    assert count() == one
