@@ -53,3 +53,10 @@ bench: install
 
 clean:
 	rm -rf var/gongkai.sqlite3* var/static var/artifacts
+
+# Soak run (docs/reliability.md): loopback gunicorn on PostgreSQL (SOAK_DATABASE_URL, default
+# gongkai_soak), submissions for SOAK_SECONDS while the server is reloaded and killed.
+SOAK_SECONDS ?= 180
+.PHONY: soak
+soak: install
+	nice -n 10 $(PY) bench/soak.py --seconds $(SOAK_SECONDS) --write-doc
