@@ -23,9 +23,15 @@ urlpatterns += [
 # --- Catalogue (catalogue engineer) ---
 from disclosure import feeds as catalogue_feeds  # noqa: E402
 from disclosure.views import catalogue as catalogue_views  # noqa: E402
+from disclosure.views import files as file_views  # noqa: E402
 
 urlpatterns += [
     path("catalogue/", catalogue_views.catalogue_list, name="catalogue-list"),
+    path(
+        "catalogue/entries/<int:pk>/attachments/<int:attachment_pk>/",
+        file_views.catalogue_attachment_download,
+        name="catalogue-attachment",
+    ),
     path(
         "catalogue/entries/<int:pk>/",
         catalogue_views.catalogue_entry_detail,

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ from disclosure.exceptions import (
     CatalogueSelfReview,
     TransitionNotAllowed,
 )
+from disclosure.images import FORMATS as IMAGE_FORMATS
+from disclosure.images import image_without_metadata
 from disclosure.models.catalogue import (
     TRANSITIONS,
     CatalogueAttachment,
@@ -530,13 +533,18 @@ def catalogue_attachment_add(
         raise CatalogueEntryNotDraft(status_label=Status(entry.status).label)
     try:
         validate_attachment_file(file)
+        content_type = attachment_content_type(file) or ""
+        if content_type in IMAGE_FORMATS:  # images keep their pixels only (no EXIF, no GPS)
+            file = ContentFile(
+                image_without_metadata(file, content_type), name=getattr(file, "name", "")
+            )
     except ValidationError as error:
         raise ValidationError({"file": error.error_list}) from error
     name = getattr(file, "name", "") or "attachment"
     attachment = CatalogueAttachment(
         entry=entry,
         title=(title or "").strip() or name.rsplit("/", 1)[-1],
-        content_type=attachment_content_type(file) or "",
+        content_type=content_type,
         size=file.size or 0,
         sort_order=entry.attachments.count(),
     )

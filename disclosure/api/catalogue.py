@@ -6,7 +6,9 @@ disclosure.selectors.catalogue.CappedPaginator): `count` stops at 10,001.
 """
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -52,11 +54,18 @@ class TopicRefSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", read_only=True)
+    # The download view (visibility checked, served as a download), never the storage path.
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = CatalogueAttachment
         fields = ["id", "title", "content_type", "size", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, attachment: CatalogueAttachment) -> str:
+        path = reverse("disclosure:catalogue-attachment", args=[attachment.entry_id, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class EntryRefSerializer(serializers.ModelSerializer):
