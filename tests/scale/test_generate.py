@@ -213,3 +213,45 @@ def test_search_ranks_title_matches_first_then_newest(generated_catalogue) -> No
 
 def test_search_finds_nothing_for_an_absent_word(generated_catalogue) -> None:
     assert not catalogue_entry_search(CatalogueEntry.objects.published(), "旋律").exists()
+
+
+LIST_PAGES = [
+    "/",
+    "/catalogue/",
+    "/catalogue/?q=%E5%85%B3%E4%BA%8E",  # 关于: in nearly every generated title, so 1+ hits
+    "/complaints/",
+    "/institutions/fees/?q=%E4%BD%8F%E5%AE%BF",  # 住宿
+    "/statistics/",
+    "/api/v1/disclosure/entries/",
+    "/api/v1/disclosure/entities/",
+    "/api/v1/services/items/",
+    "/api/v1/complaints/ledger/",
+    "/open311/v2/requests.json",
+]
+
+
+def _query_counts(client) -> dict[str, int]:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for url in LIST_PAGES:
+        client.get(url)  # warm caches that a first request fills
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(captured)
+    return counts
+
+
+def test_list_pages_cost_the_same_queries_with_few_and_many_records(client) -> None:
+    """Issue 9: at most 10 queries a page, the same for a handful of rows and for many."""
+    generate(Sizes(entities=3, entries=5, institutions=1, cases=5, complaints=3, requests=2))
+    few = _query_counts(client)
+    generate(
+        Sizes(entities=10, entries=400, institutions=10, cases=300, complaints=120, requests=40),
+        seed=9,
+    )
+    many = _query_counts(client)
+    assert many == few
+    assert max(many.values()) <= 10, many
