@@ -40,7 +40,6 @@ class ServiceStep:
     form: type[forms.Form]
     call: Callable[[models.Model, object, dict], object]
     possible: Callable[[models.Model], bool] = _always
-    initial: Callable[[models.Model], dict] = lambda obj: {}  # noqa: E731, ARG005
 
 
 class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
@@ -93,9 +92,7 @@ class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
                 _("“%(step)s” is not possible now (status: %(status)s).")
                 % {"step": chosen.label, "status": obj.get_status_display()},
             )
-        form = chosen.form(
-            request.POST or None, initial=chosen.initial(obj), record=obj, user=request.user
-        )
+        form = chosen.form(request.POST or None, record=obj, user=request.user)
         if request.method == "POST" and form.is_valid():
             try:
                 chosen.call(obj, request.user, form.cleaned_data)
