@@ -35,4 +35,9 @@ urlpatterns += [
         supervision_views.rectification_detail,
         name="rectification-detail",
     ),
+    path(
+        "complaints/rectification/<int:pk>/evidence/",
+        supervision_views.rectification_evidence,
+        name="rectification-evidence",
+    ),
 ]

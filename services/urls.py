@@ -13,6 +13,11 @@ from services.views import statistics as statistics_views  # noqa: E402
 urlpatterns += [
     path("services/", public_views.item_list, name="item-list"),
     path("services/items/<int:pk>/", public_views.item_detail, name="item-detail"),
+    path(
+        "services/items/<int:pk>/materials/<int:material_pk>/<slug:which>/",
+        public_views.material_file,
+        name="material-file",
+    ),
     path("services/windows/", public_views.window_list, name="window-list"),
     path("services/windows/<int:pk>/", public_views.window_detail, name="window-detail"),
     path("services/centre/", public_views.centre, name="centre"),

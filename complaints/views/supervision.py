@@ -22,6 +22,7 @@ from complaints.selectors.supervision import (
     visit_public_summaries,
     visit_public_years,
 )
+from disclosure.views.files import stored_file_response
 
 PAGE_SIZE = 50
 
@@ -71,6 +72,12 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "complaints/rectification_detail.html",
         {"project": project, "today": timezone.localdate()},
     )
+
+
+def rectification_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's evidence of completion (public with the project), served as a download."""
+    project = get_object_or_404(rectification_project_detail_queryset(), pk=pk)
+    return stored_file_response(project.evidence, name=f"rectification-{project.pk}-evidence")
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:

@@ -8,10 +8,11 @@ import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from disclosure.views.files import stored_file_response
 from services.models import AnnualInspectionItem, ServiceCase, ServiceItem
 from services.models.stars import STAR_THRESHOLDS, STAR_WEIGHTS, WindowMonthlyScore
 from services.selectors.items_public import (
@@ -73,6 +74,16 @@ def record_period(*, on: datetime.date | None = None) -> Period:
     last = latest or on or timezone.localdate()
     first = (last.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
     return Period(first, last)
+
+
+def material_file(request: HttpRequest, pk: int, material_pk: int, which: str) -> HttpResponse:
+    """A material's blank form or filled-in sample, of a public item only, as a download."""
+    item = get_object_or_404(service_item_public_detail_queryset(), pk=pk)
+    material = get_object_or_404(item.materials.all(), pk=material_pk)
+    field = {"blank-form": material.blank_form, "sample": material.sample}.get(which)
+    if not field:
+        raise Http404
+    return stored_file_response(field, name=f"{material.name}-{which}")
 
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -185,3 +185,46 @@ def test_a_service_material_form_refuses_a_renamed_executable() -> None:
     with pytest.raises(ValidationError) as refused:
         material.full_clean()
     assert "blank_form" in refused.value.message_dict
+
+
+# --- service materials and rectification evidence ------------------------------------------------
+
+
+def test_a_service_materials_blank_form_downloads_through_its_item(client) -> None:
+    from django.core.files.base import ContentFile
+
+    from tests.factories.services import ServiceMaterialFactory
+
+    material = ServiceMaterialFactory()
+    material.blank_form.save("申请表.pdf", ContentFile(PDF))
+    page = client.get(f"/services/items/{material.item_id}/").content.decode()
+    url = f"/services/items/{material.item_id}/materials/{material.pk}/blank-form/"
+    assert url in page and "/media/" not in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # no sample uploaded, an unknown kind, another item's material: 404
+    assert client.get(url.replace("blank-form", "sample")).status_code == 404
+    assert client.get(url.replace("blank-form", "other")).status_code == 404
+    other = ServiceMaterialFactory()
+    assert (
+        client.get(f"/services/items/{other.item_id}/materials/{material.pk}/blank-form/")
+    ).status_code == 404
+
+
+def test_rectification_evidence_downloads_from_the_public_project(client) -> None:
+    from django.core.files.base import ContentFile
+
+    from tests.factories.complaints import RectificationProjectFactory
+
+    project = RectificationProjectFactory()
+    assert client.get(f"/complaints/rectification/{project.pk}/evidence/").status_code == 404
+    project.completion_summary = "已完成培训"
+    project.evidence.save("证明.pdf", ContentFile(PDF))
+    page = client.get(f"/complaints/rectification/{project.pk}/").content.decode()
+    assert f"/complaints/rectification/{project.pk}/evidence/" in page
+    response = client.get(f"/complaints/rectification/{project.pk}/evidence/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
