@@ -123,7 +123,8 @@ class TextPool:
         """Text of `clauses` clauses joined by punctuation, and the clauses used."""
         picked = rng.choices(self.clauses, k=clauses)
         marks = rng.choices(PUNCTUATION, k=clauses)
-        return "".join([f"{piece.text}{mark}" for piece, mark in zip(picked, marks)]), picked
+        text = "".join([f"{piece.text}{mark}" for piece, mark in zip(picked, marks, strict=True)])
+        return text, picked
 
 
 @functools.lru_cache(maxsize=4)

@@ -19,13 +19,23 @@ class Command(BaseCommand):
             parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
         parser.add_argument("--seed", type=int, default=1, help="same seed, same records")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--skip-statistics-summary",
+            action="store_true",
+            help="do not rebuild the service statistics summary (slow for millions of cases)",
+        )
 
     def handle(self, *args, **options) -> None:
         names = ("entities", "entries", "institutions", "cases", "complaints", "requests")
         sizes = Sizes(**{name: max(0, options[name]) for name in names})
         if sizes.entities < 1 and (sizes.entries or sizes.cases):
             sizes.entities = 1
-        report = generate(sizes, seed=options["seed"], out=self.stderr._out)
+        report = generate(
+            sizes,
+            seed=options["seed"],
+            out=self.stderr._out,
+            statistics_summary=not options["skip_statistics_summary"],
+        )
         if options["json"]:
             self.stdout.write(json.dumps({"counts": report.counts, "seconds": report.seconds}))
             return
