@@ -218,3 +218,42 @@ def test_no_buttons_when_nothing_is_found(reviewer_client) -> None:
     entry = _in_review()
     html = reviewer_client.get(f"/admin/disclosure/catalogueentry/{entry.pk}/change/").content
     assert b"workflow/publish/" in html and b"personal-data/" not in html
+
+
+# --- complaints: the reply and the conclusion are the complainant's, never public ----------------
+
+
+def test_a_complaints_reply_and_conclusion_never_reach_a_public_surface(client) -> None:
+    from complaints.actions.complaints import (
+        complaint_assign,
+        complaint_conclude,
+        complaint_investigate,
+        complaint_register,
+        complaint_reply,
+    )
+    from tests.factories.complaints import complaint_handler, submit_complaint
+
+    complaint, _credentials = submit_complaint()
+    handler = complaint_handler()
+    complaint_register(complaint=complaint, by=handler)
+    complaint_assign(complaint=complaint, by=handler, investigator=handler)
+    complaint_investigate(complaint=complaint, by=handler)
+    complaint_conclude(
+        complaint=complaint,
+        by=handler,
+        finding="substantiated",
+        measures=["admonishment"],
+        conclusion=f"经查，工作人员（身份证{VALID_ID}）拒不改正。",
+    )
+    complaint_reply(complaint=complaint, by=handler, reply="请致电13812345678联系承办人。")
+    public = [
+        client.get("/complaints/").content.decode(),
+        client.get("/en/complaints/").content.decode(),
+        client.get("/api/v1/complaints/ledger/").content.decode(),
+        client.get("/open311/v2/requests.json").content.decode(),
+        client.get("/open311/v2/requests.xml").content.decode(),
+    ]
+    assert complaint.tracking_no in public[0]  # the ledger lists it, with its outcome type only
+    for body in public:
+        assert VALID_ID not in body and "13812345678" not in body
+        assert "拒不改正" not in body and "联系承办人" not in body
