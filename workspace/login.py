@@ -31,7 +31,7 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
-def login_client_address(request: HttpRequest) -> str:
+def login_client_address(request: HttpRequest) -> str | None:
     """The address a login came from; behind GONGKAI_TRUSTED_PROXIES proxies, the one they saw.
 
     Each trusted proxy appends the address it received the request from to X-Forwarded-For, so
@@ -47,7 +47,8 @@ def login_client_address(request: HttpRequest) -> str:
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    # None when there is no address at all (a login made in code); axes stores it as empty.
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class OfficialLoginForm(AdminAuthenticationForm):

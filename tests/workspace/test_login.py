@@ -274,3 +274,11 @@ def test_a_bad_admin_path_stops_start_up_naming_the_variable():
     assert result.returncode == 2
     assert "GONGKAI_ADMIN_PATH" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_login_without_any_address_is_stored_without_one(rf):
+    request = rf.get("/")
+    del request.META["REMOTE_ADDR"]
+
+    # axes stores the address in an IP-address column: no made-up placeholder (PostgreSQL refuses)
+    assert login_client_address(request) is None
