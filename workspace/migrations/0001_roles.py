@@ -14,7 +14,10 @@ def create_role_groups(apps, schema_editor):  # noqa: ANN001, ANN201
 
     from workspace.roles import sync_roles
 
-    sync_roles(group_model=apps.get_model("auth", "Group"), permission_model=apps.get_model("auth", "Permission"))
+    sync_roles(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+    )
 
 
 class Migration(migrations.Migration):
