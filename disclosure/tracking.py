@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.http import HttpRequest
@@ -90,7 +91,21 @@ def _dummy_hash() -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address lookups are counted against (the proxy must set REMOTE_ADDR correctly)."""
+    """The address lookups and submissions are counted against.
+
+    Behind GONGKAI_TRUSTED_PROXIES proxies (each appending to X-Forwarded-For) it is the entry
+    that many places from the right, the address the outermost trusted proxy saw; entries
+    further left were written by the client and are ignored. Otherwise REMOTE_ADDR.
+    """
+    proxies = getattr(settings, "GONGKAI_TRUSTED_PROXIES", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -209,3 +209,17 @@ def test_too_many_fields_answer_413(client) -> None:
     data = {**_complaint(entity), **{f"x{n}": "1" for n in range(10)}}
     assert client.post(COMPLAINT_NEW, data).status_code == 413
     assert Complaint.objects.count() == 0
+
+
+@override_settings(GONGKAI_SUBMISSION_LIMIT=1, GONGKAI_TRUSTED_PROXIES=1)
+def test_behind_a_trusted_proxy_the_limit_counts_the_address_the_proxy_saw() -> None:
+    entity = AdministrativeEntityFactory()
+    proxy = "10.0.0.5"
+    first = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    second = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.2")
+    assert first.post(COMPLAINT_NEW, _complaint(entity)).status_code == 302
+    assert second.post(COMPLAINT_NEW, _complaint(entity)).status_code == 302
+    assert first.post(COMPLAINT_NEW, _complaint(entity)).status_code == 429
+    # an address the client wrote itself (left of the proxy's entry) changes nothing
+    spoofed = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.1")
+    assert spoofed.post(COMPLAINT_NEW, _complaint(entity)).status_code == 429
