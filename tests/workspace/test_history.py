@@ -232,3 +232,25 @@ def test_every_model_officials_change_in_the_admin_keeps_history():
         "axes.AccessFailureLog",
         "otp_totp.TOTPDevice",
     }
+
+
+def test_the_history_page_reads_as_many_queries_for_20_versions_as_for_1(root):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    item = ServiceItemFactory()
+    url = reverse("admin:services_serviceitem_history", args=[item.pk])
+    root.get(url)  # warm the per-process caches (content types, permissions)
+    with CaptureQueriesContext(connection) as one:
+        assert root.get(url).status_code == 200
+    official = UserFactory(username="chen.bianji", perms=["services.manage_serviceitem"])
+    with acting_as(official):
+        for number in range(19):
+            item.name = f"事项名称{number}"
+            item.entity = AdministrativeEntityFactory() if number % 5 == 0 else item.entity
+            item.save()
+    with CaptureQueriesContext(connection) as twenty:
+        page = root.get(url)
+
+    assert page.text.count("chen.bianji") >= 19
+    assert len(twenty) == len(one)
