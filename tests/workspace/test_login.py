@@ -282,3 +282,13 @@ def test_a_login_without_any_address_is_stored_without_one(rf):
 
     # axes stores the address in an IP-address column: no made-up placeholder (PostgreSQL refuses)
     assert login_client_address(request) is None
+
+
+def test_the_login_page_asks_for_the_authentication_code_as_an_optional_field(client):
+    page = client.get(reverse(LOGIN)).text
+
+    assert 'name="username"' in page
+    assert 'name="password"' in page
+    assert 'name="otp_token"' in page
+    assert 'autocomplete="one-time-code"' in page
+    assert "<script>" not in page
