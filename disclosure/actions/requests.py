@@ -494,16 +494,6 @@ def request_fee_notify(
         raise TransitionNotAllowed(
             obj=request, from_status=request.status, to_status=S.FEE_NOTIFIED
         )
-    deadline = request_reply_deadline(request)
-    if deadline is not None and on > deadline.due_date:
-        raise ValidationError(
-            {
-                "fee_notice_date": _(
-                    "A fee notice must be issued within the handling period (by %(date)s)."
-                )
-                % {"date": deadline.due_date.isoformat()}
-            }
-        )
     if method == InformationRequest.FeeMethod.BY_PIECE:
         units = request_piece_ordinal(request=request)
         amount = fee_by_piece(units)
@@ -515,6 +505,16 @@ def request_fee_notify(
         raise ValidationError({"fee_method": _("Choose by piece or by volume.")})
     if amount <= 0:
         raise ValidationError(_("No fee is due for this application: it is free."))
+    deadline = request_reply_deadline(request)
+    if deadline is not None and on > deadline.due_date:
+        raise ValidationError(
+            {
+                "fee_notice_date": _(
+                    "A fee notice must be issued within the handling period (by %(date)s)."
+                )
+                % {"date": deadline.due_date.isoformat()}
+            }
+        )
     with _record_language():
         note = _("Fee notice: %(amount)s yuan (%(method)s, %(units)s).") % {
             "amount": amount,

@@ -53,7 +53,9 @@ def test_by_piece_counts_the_same_applicants_applications_in_the_month() -> None
         request_fee_notify(request=first, by=handler, method="by_piece")
     eleventh = max(requests, key=lambda r: (r.received_date, r.pk))
     eleventh = request_review_start(request=eleventh, by=handler)
-    eleventh = request_fee_notify(request=eleventh, by=handler, method="by_piece")
+    eleventh = request_fee_notify(
+        request=eleventh, by=handler, method="by_piece", on=dt.date(2025, 3, 25)
+    )
     assert (eleventh.fee_units, eleventh.fee_amount) == (11, Decimal(100))
 
 
