@@ -209,10 +209,11 @@ class InspectionVisitAdmin(SimpleHistoryAdmin):
         return fields
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _may_use_visits(request)
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return _may_use_visits(request)
+        # the auditor reads every visit (visits_visible_to decides which) and changes none
+        return _may_use_visits(request) or request.user.has_perm("complaints.view_inspectionvisit")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _may_use_visits(request)

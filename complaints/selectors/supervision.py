@@ -46,6 +46,8 @@ def supervisor_public_list() -> QuerySet[Supervisor]:
 def visits_visible_to(user: User) -> QuerySet[InspectionVisit]:
     """The visits `user` may see and keep: all for the bureau, one's own for a supervisor.
 
+    An official who reads every department's records (the auditor: view permission and
+    `act_for_all_entities`) sees them all too; changing them still needs `manage_supervision`.
     Anyone else (another official, the public) gets none here; the public reads
     `visit_public_summaries`.
     """
@@ -54,7 +56,10 @@ def visits_visible_to(user: User) -> QuerySet[InspectionVisit]:
     )
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.has_perm(MANAGE):
+    if user.has_perm(MANAGE) or (
+        user.has_perm("complaints.view_inspectionvisit")
+        and user.has_perm("disclosure.act_for_all_entities")
+    ):
         return queryset
     return queryset.filter(supervisor__user=user, supervisor__user__isnull=False)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from disclosure.actions.catalogue import catalogue_entry_publish
 from disclosure.models import CatalogueEntry
+from tests.factories.complaints import InspectionVisitFactory
 from tests.factories.disclosure import AdministrativeEntityFactory, CatalogueEntryFactory
 from tests.workspace.officials import official
 from workspace.roles import ROLES, ROLES_BY_KEY, role_missing_permissions, sync_roles
@@ -137,3 +138,22 @@ def test_disclosure_office_publishes_any_departments_entry() -> None:
     catalogue_entry_publish(entry=entry, by=office)
     entry.refresh_from_db()
     assert entry.status == CatalogueEntry.Status.PUBLISHED
+
+
+def test_auditor_reads_every_inspection_visit_but_cannot_change_one(client) -> None:
+    # given a visit by a supervisor the auditor has nothing to do with
+    visit = InspectionVisitFactory()
+    auditor = official("auditor")
+    client.force_login(auditor)
+
+    # when the auditor opens the visits in the admin
+    listing = client.get(reverse("admin:complaints_inspectionvisit_changelist"))
+    url = reverse("admin:complaints_inspectionvisit_change", args=[visit.pk])
+    page = client.get(url)
+
+    # then the visit is listed and readable, and a change is refused
+    assert listing.status_code == 200
+    assert f"/{visit.pk}/change/" in listing.content.decode()
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"score": "1"}).status_code == 403
