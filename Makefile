@@ -22,6 +22,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_calendar
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_officials
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -91,6 +91,8 @@ GONGKAI_CONTACT_PHONE = os.environ.get("GONGKAI_CONTACT_PHONE", "0411-83630000")
 GONGKAI_CONTACT_ADDRESS = os.environ.get("GONGKAI_CONTACT_ADDRESS", "辽宁省大连市西岗区长春路")
 GONGKAI_CONTACT_EMAIL = os.environ.get("GONGKAI_CONTACT_EMAIL", "zwgk@xigang.example.gov.cn")
 GONGKAI_SECURITY_CONTACT = os.environ.get("GONGKAI_SECURITY_CONTACT", GONGKAI_CONTACT_EMAIL)
+# Open311 GeoReport v2: the one jurisdiction this endpoint serves (advertised in discovery).
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "xigang.dalian.gov.cn")
 
 INSTALLED_APPS = [
     # The admin's default site is the officials' site (login with an optional second factor,
