@@ -29,7 +29,7 @@ from disclosure.models.institutions import (
     Sector,
     SectorRequirement,
 )
-from disclosure.selectors.memberships import entity_ids_for_official
+from disclosure.selectors.memberships import entity_ids_for_official, memoised_scope
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -42,17 +42,23 @@ def institution_ids_for_official(user: User) -> set[int] | None:
 
     An institution's own account (InstitutionMembership) keeps that institution; officials of
     its supervising department (and of the bodies above it, through `entity_ids_for_official`)
-    keep every institution that department supervises.
+    keep every institution that department supervises. Computed once per request (see
+    `disclosure.selectors.memberships.memoised_scope`); each caller gets its own copy.
     """
+    if not user.is_authenticated:
+        return set()
+    ids = memoised_scope(user, "institution_ids", lambda: _institution_ids_for_official(user))
+    return None if ids is None else set(ids)
+
+
+def _institution_ids_for_official(user: AbstractBaseUser) -> frozenset[int] | None:
     entity_ids = entity_ids_for_official(user)
     if entity_ids is None:
         return None
-    if not user.is_authenticated:
-        return set()
     condition = Q(memberships__user=user)
     if entity_ids:
         condition |= Q(supervising_department_id__in=entity_ids)
-    return set(PublicInstitution.objects.filter(condition).values_list("pk", flat=True))
+    return frozenset(PublicInstitution.objects.filter(condition).values_list("pk", flat=True))
 
 
 def institution_in_scope(*, user: User, institution: PublicInstitution) -> bool:
