@@ -5,7 +5,8 @@ rater's personal data.
 """
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 
 from disclosure.api.filters import IdFilter
@@ -63,9 +64,26 @@ class ServiceItemSummarySerializer(serializers.ModelSerializer):
 
 
 class ServiceMaterialSerializer(serializers.ModelSerializer):
+    # Links to the download view (the item must be public), never the storage path.
+    blank_form = serializers.SerializerMethodField()
+    sample = serializers.SerializerMethodField()
+
     class Meta:
         model = ServiceMaterial
         fields = ["name", "form", "copies", "required", "blank_form", "sample"]
+
+    def _file_url(self, material: ServiceMaterial, which: str) -> str | None:
+        path = reverse("services:material-file", args=[material.item_id, material.pk, which])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_blank_form(self, material: ServiceMaterial) -> str | None:
+        return self._file_url(material, "blank-form") if material.blank_form else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_sample(self, material: ServiceMaterial) -> str | None:
+        return self._file_url(material, "sample") if material.sample else None
 
 
 class ServiceItemDetailSerializer(ServiceItemSummarySerializer):

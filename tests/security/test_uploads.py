@@ -228,3 +228,19 @@ def test_rectification_evidence_downloads_from_the_public_project(client) -> Non
     response = client.get(f"/complaints/rectification/{project.pk}/evidence/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_services_api_links_materials_to_the_download_view(client) -> None:
+    from django.core.files.base import ContentFile
+
+    from tests.factories.services import ServiceMaterialFactory
+
+    material = ServiceMaterialFactory()
+    material.sample.save("样表.pdf", ContentFile(PDF))
+    data = client.get(f"/api/v1/services/items/{material.item_id}/").json()
+    (listed,) = data["materials"]
+    assert listed["blank_form"] is None
+    assert listed["sample"].endswith(
+        f"/services/items/{material.item_id}/materials/{material.pk}/sample/"
+    )
+    assert client.get(listed["sample"]).status_code == 200
