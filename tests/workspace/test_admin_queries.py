@@ -29,6 +29,7 @@ from tests.factories.disclosure import (
     CatalogueEntryFactory,
     FeeItemFactory,
     PublicInstitutionFactory,
+    TopicFactory,
     UserFactory,
     make_request,
 )
@@ -132,8 +133,14 @@ def _unit(department: AdministrativeEntity) -> AdministrativeEntity:
     return AdministrativeEntityFactory(parent=department)
 
 
+def _entry_under_a_subtopic(department: AdministrativeEntity) -> object:
+    """An entry whose topic has a parent: the topic filter labels it "parent / topic"."""
+    topic = TopicFactory(parent=TopicFactory())
+    return CatalogueEntryFactory(publisher=_unit(department), topic=topic)
+
+
 BUILDERS: dict[str, Callable[[AdministrativeEntity], object]] = {
-    "disclosure_catalogueentry": lambda d: CatalogueEntryFactory(publisher=_unit(d)),
+    "disclosure_catalogueentry": _entry_under_a_subtopic,
     "disclosure_administrativeentity": _unit,
     "disclosure_publicinstitution": lambda d: PublicInstitutionFactory(
         supervising_department=_unit(d)
@@ -190,3 +197,19 @@ def test_a_changelist_costs_the_same_with_1_row_and_with_20(
 
     assert response.context["cl"].result_count == shown_with_one + 19
     assert twenty == one
+
+
+def test_the_topic_filter_lists_the_topics_in_use_under_their_parents(client, department) -> None:
+    used = _entry_under_a_subtopic(department).topic
+    other = _entry_under_a_subtopic(department)
+    unused = TopicFactory(parent=TopicFactory(), name="无人使用的主题")
+    client.force_login(official("department_officer", department))
+    url = reverse("admin:disclosure_catalogueentry_changelist")
+
+    page = client.get(url).content.decode()
+    filtered = client.get(url, {"topic__id__exact": used.pk})
+
+    assert f"{used.parent.name} / {used.name}" in page
+    assert unused.name not in page
+    assert filtered.context["cl"].result_count == 1
+    assert other.title not in filtered.content.decode()
