@@ -88,8 +88,10 @@ class InstitutionScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def _in_scope(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None:  # the list and the index: get_queryset scopes them
+            return True
         ids = institution_ids_for_official(request.user)
-        if obj is None or ids is None:
+        if ids is None:
             return True
         pk = obj.pk if self.institution_field == "pk" else obj.institution_id
         return pk in ids
