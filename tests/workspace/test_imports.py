@@ -24,6 +24,7 @@ from tests.factories.disclosure import (
     UserFactory,
 )
 from tests.factories.services import ServiceItemFactory
+from workspace.imports import ACTION_LABELS
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_round_trip_export_then_import_into_an_empty_database_gives_the_same_rec
         response = preview(root, kind, exported[kind])
         assert response.status_code == 200
         assert not response.context["has_errors"], response.context["lines"]
-        assert [line.action for line in response.context["lines"]] == ["new"]
+        assert [line.action for line in response.context["lines"]] == [str(ACTION_LABELS["new"])]
         assert confirm(root, kind, response).status_code == 302
 
     for kind, model in KINDS:
@@ -119,7 +120,7 @@ def test_the_preview_writes_nothing_and_shows_each_row(root):
     response = preview(root, "service-items", text)
 
     assert response.status_code == 200
-    assert [line.action for line in response.context["lines"]] == ["update"]
+    assert [line.action for line in response.context["lines"]] == [str(ACTION_LABELS["update"])]
     assert "确认导入" in response.text or "Confirm import" in response.text
     assert list(ServiceItem.objects.values_list("name", flat=True)) == before
 
