@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, match_token
 
+from disclosure.tracking import client_address
+
 
 class LockoutBackend(AxesStandaloneBackend):
     """Refuse a login from a locked-out account or address before the password is checked.
@@ -32,23 +34,12 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def login_client_address(request: HttpRequest) -> str | None:
-    """The address a login came from; behind GONGKAI_TRUSTED_PROXIES proxies, the one they saw.
+    """The address a login came from, as submissions count it (disclosure.tracking).
 
-    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so
-    the client is the entry that many places from the right; anything further left was written by
-    the client and cannot be trusted.
+    None when there is no address at all (a login made in code); axes stores it as empty.
     """
-    proxies = settings.GONGKAI_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    # None when there is no address at all (a login made in code); axes stores it as empty.
-    return request.META.get("REMOTE_ADDR") or None
+    address = client_address(request)
+    return None if address == "unknown" else address
 
 
 class OfficialLoginForm(AdminAuthenticationForm):

@@ -7,7 +7,6 @@ reconsideration) are authorised by the tracking number and password, checked by 
 """
 
 import datetime
-import io
 import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -45,6 +44,7 @@ from complaints.models.complaints import (
 )
 from disclosure.actions.workflow import require_perm, workflow_move
 from disclosure.exceptions import TransitionNotAllowed
+from disclosure.images import image_without_metadata
 from disclosure.models.catalogue import attachment_content_type
 from disclosure.tracking import TrackingCredentials, tracking_issue
 
@@ -80,31 +80,14 @@ def complaint_attachment_check(file: UploadedFile) -> str:
 
 
 def _image_reencoded(file: UploadedFile, content_type: str) -> bytes:
-    """The image re-encoded from its pixels alone: no EXIF, GPS, comments or trailing data."""
-    from PIL import Image, UnidentifiedImageError
-
-    file.seek(0)
+    """The image re-encoded from its pixels alone (disclosure.images), in the complaint's words."""
     try:
-        with Image.open(file) as image:
-            image.load()
-            if content_type == "image/jpeg" or image.mode not in ("RGB", "RGBA", "L", "LA"):
-                pixels = image.convert("RGB" if content_type == "image/jpeg" else "RGBA")
-            else:
-                pixels = image.copy()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        return image_without_metadata(file, content_type)
+    except ValidationError as error:
         raise ValidationError(
             gettext_lazy("This image could not be read. Upload a JPEG or PNG image or a PDF."),
             code="attachment_unreadable",
         ) from error
-    finally:
-        file.seek(0)
-    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
-    out = io.BytesIO()
-    if content_type == "image/jpeg":
-        clean.save(out, format="JPEG", quality=90)
-    else:
-        clean.save(out, format="PNG")
-    return out.getvalue()
 
 
 def _attachment_store(complaint: Complaint, file: UploadedFile) -> ComplaintAttachment:
