@@ -147,6 +147,21 @@ def tracking_lookup(
     return record if record.tracking_password_check(password or "") else None
 
 
+def tracking_session_remember(request: HttpRequest, record: Trackable, *, scope: str) -> None:
+    """Remember in the session that this browser proved `record`'s number and password.
+
+    What only the submitter may fetch afterwards (a reply document, an attachment) is looked up
+    among `tracking_session_ids`, never by a public URL.
+    """
+    key = f"tracked_{scope}"
+    request.session[key] = sorted({*request.session.get(key, []), record.pk})
+
+
+def tracking_session_ids(request: HttpRequest, *, scope: str) -> list[int]:
+    """The primary keys of the `scope` records this session has proved by number and password."""
+    return request.session.get(f"tracked_{scope}", [])
+
+
 class TrackingLookupForm(forms.Form):
     """Number and password, as a citizen types them from their acknowledgement."""
 

@@ -46,9 +46,11 @@ from disclosure.tracking import (
     TrackingRateLimited,
     client_address,
     tracking_lookup,
+    tracking_session_ids,
+    tracking_session_remember,
 )
 
-SESSION_TRACKED = "complaints_tracked"
+TRACKING_SCOPE = "complaints"
 SESSION_CREDENTIALS = "complaints_new_credentials"
 PREFILL = {"entity": "entity", "window": "window", "item": "item", "case": "case_number"}
 PAGE_SIZE = 30
@@ -109,7 +111,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                     "number": credentials.number,
                     "password": credentials.password,
                 }
-                _remember(request, complaint)
+                tracking_session_remember(request, complaint, scope=TRACKING_SCOPE)
                 return redirect("complaints:complaint-done")
     else:
         initial = {}
@@ -131,12 +133,6 @@ def complaint_done(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _remember(request: HttpRequest, complaint: Complaint) -> None:
-    tracked = set(request.session.get(SESSION_TRACKED, []))
-    tracked.add(complaint.pk)
-    request.session[SESSION_TRACKED] = sorted(tracked)
-
-
 @require_http_methods(["GET", "POST"])
 def complaint_track(request: HttpRequest) -> HttpResponse:
     """Number and password: one answer for an unknown number and a wrong password."""
@@ -149,7 +145,7 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
                 number=form.cleaned_data["number"],
                 password=form.cleaned_data["password"],
                 client=client_address(request),
-                scope="complaints",
+                scope=TRACKING_SCOPE,
             )
         except TrackingRateLimited as limited:
             response = render(
@@ -161,7 +157,7 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(limited.retry_after)
             return response
         if complaint is not None:
-            _remember(request, complaint)
+            tracking_session_remember(request, complaint, scope=TRACKING_SCOPE)
             return redirect("complaints:complaint-detail", number=complaint.tracking_no)
         not_found = True
     return render(
@@ -175,7 +171,7 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
 def _tracked(request: HttpRequest, number: str) -> Complaint:
     pk = (
         Complaint.objects.filter(
-            tracking_no=number, pk__in=request.session.get(SESSION_TRACKED, [])
+            tracking_no=number, pk__in=tracking_session_ids(request, scope=TRACKING_SCOPE)
         )
         .values_list("pk", flat=True)
         .first()

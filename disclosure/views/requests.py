@@ -33,10 +33,11 @@ from disclosure.tracking import (
     TrackingRateLimited,
     client_address,
     tracking_lookup,
+    tracking_session_ids,
+    tracking_session_remember,
 )
 
 TRACKING_SCOPE = "information-requests"
-SESSION_TRACKED = "information_requests_tracked"
 
 
 def requests_index(request: HttpRequest) -> HttpResponse:
@@ -110,7 +111,7 @@ def request_track(request: HttpRequest) -> HttpResponse:
         if record is None:
             context["not_found"] = True
         else:
-            _tracked_remember(request, record)
+            tracking_session_remember(request, record, scope=TRACKING_SCOPE)
             return render(
                 request,
                 "disclosure/request_track_result.html",
@@ -126,19 +127,12 @@ def request_track(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosure/request_track.html", context, status=status)
 
 
-def _tracked_remember(request: HttpRequest, record: InformationRequest) -> None:
-    """Remember in the session that this browser proved the request's number and password."""
-    tracked = set(request.session.get(SESSION_TRACKED, []))
-    tracked.add(record.pk)
-    request.session[SESSION_TRACKED] = sorted(tracked)
-
-
 def _tracked_replied(request: HttpRequest, number: str) -> InformationRequest:
     """The replied request with this number that this session tracked, else 404."""
     record = (
         InformationRequest.objects.filter(
             tracking_no=number,
-            pk__in=request.session.get(SESSION_TRACKED, []),
+            pk__in=tracking_session_ids(request, scope=TRACKING_SCOPE),
             reply_date__isnull=False,
         )
         .select_related("entity")
