@@ -777,39 +777,73 @@ class SupervisionScoresResult:
     windows: int
 
 
+# Points an overdue rectification project from a visit to a window takes off that window's score.
+OVERDUE_PROJECT_PENALTY = Decimal(10)
+
+
 def window_supervision_scores_record(*, month: datetime.date, by: User) -> SupervisionScoresResult:
     """Record each window's "supervisor inspection" star component for `month`.
 
     The score is the mean score of the month's accepted visits to the window that were scored
-    (特邀监督员检查); a window without such a visit gets no row, so the star formula leaves the
-    component out. Recorded through `services.actions.stars.window_score_record` (idempotent).
+    (特邀监督员检查), less OVERDUE_PROJECT_PENALTY points (not below 0) for each rectification
+    project opened from a visit to the window that was past its due date and not completed on
+    the month's last day; a window with overdue projects and no visit that month starts from
+    100. A window with neither gets no row, so the star formula leaves the component out.
+    Recorded through `services.actions.stars.window_score_record` (idempotent).
     """
     from services.actions.stars import month_end, month_start, window_score_record
     from services.models import ServiceWindow, WindowMonthlyScore
 
     require_perm(by, MANAGE)
     first, last = month_start(month), month_end(month)
-    rows = (
-        InspectionVisit.objects.accepted()
+    visits = {
+        row["window_id"]: row
+        for row in InspectionVisit.objects.accepted()
         .filter(visited_on__range=(first, last), window__isnull=False, score__isnull=False)
         .values("window_id")
         .annotate(mean=Avg("score"), visits=Count("id"))
+    }
+    overdue = dict(
+        RectificationProject.objects.filter(
+            source_visit__window__isnull=False, due_date__lt=last, start_date__lte=last
+        )
+        .exclude(completed_on__lte=last)
+        .values_list("source_visit__window_id")
+        .annotate(count=Count("id"))
     )
-    windows = ServiceWindow.objects.in_bulk([row["window_id"] for row in rows])
-    with transaction.atomic():
-        for row in rows:
-            with translation.override(settings.LANGUAGE_CODE):
-                basis = ngettext(
-                    "Mean of %(count)d accepted supervisor visit",
-                    "Mean of %(count)d accepted supervisor visits",
-                    row["visits"],
-                ) % {"count": row["visits"]}
+    window_ids = sorted(set(visits) | set(overdue))
+    windows = ServiceWindow.objects.in_bulk(window_ids)
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        for window_id in window_ids:
+            row = visits.get(window_id)
+            late = overdue.get(window_id, 0)
+            parts = []
+            if row:
+                parts.append(
+                    ngettext(
+                        "Mean of %(count)d accepted supervisor visit",
+                        "Mean of %(count)d accepted supervisor visits",
+                        row["visits"],
+                    )
+                    % {"count": row["visits"]}
+                )
+            if late:
+                parts.append(
+                    ngettext(
+                        "less %(points)d for %(count)d overdue rectification project",
+                        "less %(points)d for %(count)d overdue rectification projects",
+                        late,
+                    )
+                    % {"points": OVERDUE_PROJECT_PENALTY * late, "count": late}
+                )
+            base = Decimal(str(row["mean"])) if row else Decimal(100)
+            score = max(Decimal(0), base - OVERDUE_PROJECT_PENALTY * late)
             window_score_record(
-                window=windows[row["window_id"]],
+                window=windows[window_id],
                 month=first,
                 component=WindowMonthlyScore.Component.SUPERVISOR_INSPECTION,
-                score=Decimal(str(row["mean"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-                basis=basis,
+                score=score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                basis="；".join(parts),
                 by=by,
             )
-    return SupervisionScoresResult(month=first, windows=len(rows))
+    return SupervisionScoresResult(month=first, windows=len(window_ids))

@@ -16,10 +16,15 @@ from complaints.actions.supervision import (
     visit_update,
     window_supervision_scores_record,
 )
-from complaints.models import InspectionVisit, VisitFinding
+from complaints.models import InspectionVisit, RectificationProject, VisitFinding
 from complaints.selectors.supervision import visits_visible_to
 from disclosure.exceptions import TransitionNotAllowed
-from tests.factories.complaints import InspectionVisitFactory, SupervisorFactory
+from services.models import WindowMonthlyScore
+from tests.factories.complaints import (
+    InspectionVisitFactory,
+    RectificationProjectFactory,
+    SupervisorFactory,
+)
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from tests.factories.services import ServiceWindowFactory
 
@@ -216,3 +221,47 @@ def test_window_supervision_scores(bureau) -> None:
     assert WindowMonthlyScore.objects.count() == 1
     with pytest.raises(PermissionDenied):
         window_supervision_scores_record(month=DAY, by=UserFactory())
+
+
+def test_overdue_rectification_projects_lower_the_windows_supervision_score(bureau) -> None:
+    # given a window visited in May 2024 (mean 85.5) with two projects opened from its visits:
+    # one past due and open at the month's end, one completed in time; and a second window with
+    # no visit that month but an overdue project
+    window, other = ServiceWindowFactory(), ServiceWindowFactory()
+    visits = [
+        InspectionVisitFactory(window=window, entity=None, score=score, status=S.ACCEPTED)
+        for score in (80, 91)
+    ]
+    earlier = InspectionVisitFactory(
+        window=other, entity=None, score=70, status=S.ACCEPTED, visited_on=datetime.date(2024, 3, 1)
+    )
+    P = RectificationProject
+    RectificationProjectFactory(
+        source=P.Source.VISIT, source_visit=visits[0], due_date=datetime.date(2024, 5, 20)
+    )
+    RectificationProjectFactory(
+        source=P.Source.VISIT,
+        source_visit=visits[1],
+        due_date=datetime.date(2024, 5, 20),
+        status=P.Status.COMPLETED,
+        completed_on=datetime.date(2024, 5, 15),
+        completion_summary="已整改",
+    )
+    RectificationProjectFactory(
+        source=P.Source.VISIT,
+        source_visit=earlier,
+        due_date=datetime.date(2024, 4, 30),
+        status=P.Status.COMPLETED,
+        completed_on=datetime.date(2024, 6, 3),  # done only after May ended
+        completion_summary="已整改",
+    )
+
+    # when May's component is recorded
+    result = window_supervision_scores_record(month=DAY, by=bureau)
+
+    # then each overdue project costs its window ten points, and the basis says so
+    assert result.windows == 2
+    row = WindowMonthlyScore.objects.get(window=window)
+    assert row.score == Decimal("75.50")
+    assert "10" in row.basis
+    assert WindowMonthlyScore.objects.get(window=other).score == Decimal("90.00")
