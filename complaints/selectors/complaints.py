@@ -7,7 +7,6 @@ complaint, and never to an official of the department complained about. Public s
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -151,24 +150,28 @@ class LedgerCounts:
         )
 
 
+def _ledger_group(status: str) -> str:
+    return ledger_state(Complaint(status=status))
+
+
 def ledger_monthly_counts(*, year: int | None = None) -> LedgerCounts:
-    """Counts per month of receipt, by ledger state (one query)."""
+    """Counts per month of receipt, by ledger state (one grouped query)."""
     queryset = Complaint.objects.all()
     if year:
         queryset = queryset.filter(received_on__year=year)
     rows = (
-        queryset.annotate(month=TruncMonth("received_on")).values_list("month", "status").order_by()
+        queryset.annotate(month=TruncMonth("received_on"))
+        .values_list("month", "status")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    tally: Counter = Counter()
-    for month, status in rows:
-        tally[(month, status)] += 1
     months: dict[datetime.date, MonthCounts] = {}
     total = MonthCounts(month=datetime.date(year or 1, 1, 1))
-    for (month, status), n in tally.items():
+    for month, status, n in rows:
         if isinstance(month, datetime.datetime):
             month = month.date()
         counts = months.setdefault(month, MonthCounts(month=month))
-        group = ledger_state(Complaint(status=status))
+        group = _ledger_group(status)
         for target in (counts, total):
             target.received += n
             setattr(target, group, getattr(target, group) + n)
@@ -207,14 +210,32 @@ def ledger_department_counts(*, today: datetime.date | None = None) -> list[dict
     """
     today = today or timezone.localdate()
     rows: dict[int | None, dict] = {}
-    for complaint in _public_queryset():
-        department = complaint.department
-        key = department.pk if department is not None else None
-        row = rows.setdefault(key, _department_row(key, department.name if department else ""))
-        row["received"] += 1
-        row[ledger_state(complaint)] += 1
-        if complaint.finding in (Complaint.Finding.SUBSTANTIATED, Complaint.Finding.PARTLY):
-            row["substantiated"] += 1
+    # The department as Complaint.department picks it: the most specific target naming one.
+    complaints = (
+        Complaint.objects.annotate(
+            department=Coalesce(
+                "entity_id",
+                "case__entity_id",
+                "window__entity_id",
+                "item__entity_id",
+                "institution__supervising_department_id",
+            )
+        )
+        .values_list("department", "status")
+        .annotate(
+            n=Count("id"),
+            substantiated=Count(
+                "id",
+                filter=Q(finding__in=[Complaint.Finding.SUBSTANTIATED, Complaint.Finding.PARTLY]),
+            ),
+        )
+        .order_by()
+    )
+    for key, status, n, substantiated in complaints:
+        row = rows.setdefault(key, _department_row(key, ""))
+        row["received"] += n
+        row[_ledger_group(status)] += n
+        row["substantiated"] += substantiated
 
     visits = (
         InspectionVisit.objects.accepted()
@@ -282,12 +303,17 @@ def ledger_department_counts(*, today: datetime.date | None = None) -> list[dict
                 },
             )
         )
-    missing = {key for key, _values in supervision if key is not None and key not in rows}
-    names = dict(AdministrativeEntity.objects.filter(pk__in=missing).values_list("id", "name"))
     for key, values in supervision:
         if key not in rows:
-            rows[key] = _department_row(key, names.get(key, ""))
+            rows[key] = _department_row(key, "")
         rows[key].update(values)
+    names = dict(
+        AdministrativeEntity.objects.filter(pk__in=[k for k in rows if k is not None]).values_list(
+            "id", "name"
+        )
+    )
+    for key, row in rows.items():
+        row["department"] = names.get(key, "") if key is not None else ""
     return sorted(
         rows.values(), key=lambda row: (-row["received"], -row["visits"], row["department"])
     )
