@@ -38,6 +38,7 @@ from complaints.models.supervision import (
     VisitFinding,
 )
 from complaints.selectors.supervision import (
+    VIEW_PROJECTS,
     rectification_projects_visible_to,
     visits_visible_to,
 )
@@ -586,7 +587,8 @@ class RectificationProjectAdmin(SimpleHistoryAdmin):
         return rectification_projects_visible_to(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(MANAGE) or request.user.has_perm(REPORT_PROGRESS)
+        user = request.user
+        return any(user.has_perm(p) for p in (MANAGE, REPORT_PROGRESS, VIEW_PROJECTS))
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.has_module_permission(request)

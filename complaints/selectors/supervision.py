@@ -23,6 +23,7 @@ from disclosure.selectors.memberships import entity_ids_for_official
 
 User = AbstractBaseUser | AnonymousUser
 MANAGE = "complaints.manage_supervision"
+VIEW_PROJECTS = "complaints.view_rectificationproject"
 REPORT_PROGRESS = "complaints.report_rectification_progress"
 
 # The fields a public surface may load: a supervisor's contacts are never among them.
@@ -182,13 +183,14 @@ def rectification_project_detail_queryset() -> QuerySet[RectificationProject]:
 
 def rectification_projects_visible_to(user: User) -> QuerySet[RectificationProject]:
     """The projects `user` may keep in the admin: all for the bureau, one's department's for an
-    official who reports progress (`entity_ids_for_official`), none for anyone else."""
+    official who reports progress or may view projects (`entity_ids_for_official`: every
+    department for the auditor), none for anyone else."""
     queryset = RectificationProject.objects.select_related("responsible_entity", "source_visit")
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.has_perm(MANAGE):
         return queryset
-    if not user.has_perm(REPORT_PROGRESS):
+    if not (user.has_perm(REPORT_PROGRESS) or user.has_perm(VIEW_PROJECTS)):
         return queryset.none()
     scope = entity_ids_for_official(user)
     if scope is None:

@@ -165,11 +165,9 @@ BUILDERS: dict[str, Callable[[AdministrativeEntity], object]] = {
 }
 
 # Not reachable (403), so not measured: the department officer does not read inspection visits
-# (the supervision bureau's records); the auditor is not let into rectification projects
-# (RectificationProjectAdmin asks for manage/report permissions, not view).
+# (the supervision bureau's records).
 UNREACHABLE = {
     ("complaints_inspectionvisit", "department_officer"),
-    ("complaints_rectificationproject", "auditor"),
 }
 CASES = [
     (changelist, role)

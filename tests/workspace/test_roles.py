@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from disclosure.actions.catalogue import catalogue_entry_publish
 from disclosure.models import CatalogueEntry
-from tests.factories.complaints import InspectionVisitFactory
+from tests.factories.complaints import InspectionVisitFactory, RectificationProjectFactory
 from tests.factories.disclosure import AdministrativeEntityFactory, CatalogueEntryFactory
 from tests.workspace.officials import official
 from workspace.roles import ROLES, ROLES_BY_KEY, role_missing_permissions, sync_roles
@@ -157,3 +157,20 @@ def test_auditor_reads_every_inspection_visit_but_cannot_change_one(client) -> N
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
     assert client.post(url, {"score": "1"}).status_code == 403
+
+
+def test_auditor_reads_every_rectification_project_but_cannot_change_one(client) -> None:
+    project = RectificationProjectFactory()
+    client.force_login(official("auditor"))
+
+    listing = client.get(reverse("admin:complaints_rectificationproject_changelist"))
+    url = reverse("admin:complaints_rectificationproject_change", args=[project.pk])
+    page = client.get(url)
+
+    assert listing.status_code == 200
+    assert project.number in listing.content.decode()
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"title": "改过的标题"}).status_code == 403
+    project.refresh_from_db()
+    assert project.title != "改过的标题"
