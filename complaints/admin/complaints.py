@@ -228,18 +228,21 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     def inspection_findings(self, obj: Complaint) -> str:
         """The visit findings this complaint was opened from, linked to their visits."""
         findings = obj.visit_findings.select_related("visit")
-        return format_html_join(
-            mark_safe("<br>"),
-            '<a href="{}">{}</a>: {}',
-            (
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a>: {}',
                 (
-                    reverse("admin:complaints_inspectionvisit_change", args=[f.visit_id]),
-                    f.visit,
-                    f.description,
-                )
-                for f in findings
-            ),
-        ) or "—"
+                    (
+                        reverse("admin:complaints_inspectionvisit_change", args=[f.visit_id]),
+                        f.visit,
+                        f.description,
+                    )
+                    for f in findings
+                ),
+            )
+            or "—"
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None):
         return self.get_fields(request, obj)

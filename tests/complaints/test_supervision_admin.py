@@ -191,9 +191,12 @@ def test_department_official_reports_own_projects_but_does_not_verify(client) ->
     assert client.post(_step(mine.pk, "start"), {"note": ""}).status_code == 302
     mine.refresh_from_db()
     assert mine.status == S.IN_PROGRESS
-    assert client.post(
-        _step(mine.pk, "complete"), {"completed_on": "2024-03-20", "summary": "完成"}
-    ).status_code == 302
+    assert (
+        client.post(
+            _step(mine.pk, "complete"), {"completed_on": "2024-03-20", "summary": "完成"}
+        ).status_code
+        == 302
+    )
     page = client.get(_change(mine.pk)).content.decode()
     assert _step(mine.pk, "verify") not in page
     response = client.post(_step(mine.pk, "verify"), {"verified_on": "2024-03-25"})
