@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from disclosure.models.reports import AnnualReport
 from disclosure.models.requests import (
@@ -397,7 +397,15 @@ class Table2Block:
 def report_table2_blocks(tables: dict) -> list[Table2Block]:
     """Table 二 as the form prints it, block by block, in the report's format."""
     t2 = tables["table2"]
-    art = {n: _("Art 20 (%(item)s)") % {"item": n} for n in ("1", "5", "6", "8", "9")}
+    # The form numbers the items in Chinese numerals: 第二十条第（一）项.
+    numerals = {
+        "1": pgettext("item of an article", "1"),
+        "5": pgettext("item of an article", "5"),
+        "6": pgettext("item of an article", "6"),
+        "8": pgettext("item of an article", "8"),
+        "9": pgettext("item of an article", "9"),
+    }
+    art = {n: _("Art 20 (%(item)s)") % {"item": numeral} for n, numeral in numerals.items()}
     if tables.get("format") == "2019":
         made = (_("New this year"), _("Newly published this year"), _("Total disclosed"))
         items = (_("Items last year"), _("Change this year"), _("Decisions"))

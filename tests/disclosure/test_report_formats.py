@@ -180,6 +180,7 @@ def test_a_2020_report_in_the_2019_format_cell_by_cell(handler) -> None:
     assert 'data-format="2019"' in html and 'data-row="other"' in html
     assert 'data-row="other_no_correction"' not in html
     assert "data-information-fees" not in html  # no fees in the trial format's years
+    assert "第二十条第（一）项" in html  # the form's Chinese numerals, not 第（1）项
     csv_text = client.get(reverse("disclosure:report-csv", args=[entity.pk, 2020])).content
     assert "123.4500" in csv_text.decode("utf-8-sig")
 
