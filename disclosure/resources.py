@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from import_export import fields, widgets
 from import_export.resources import ModelResource
 
@@ -69,14 +70,16 @@ class ActionResource(ModelResource):
         """Refuse a row for an entity outside the importing official's departments."""
         entity_ids = entity_ids_for_official(self.user)
         if entity_ids is not None and self.scope_entity_id(instance) not in entity_ids:
-            raise PermissionDenied("该行属于本部门以外的单位，不能导入。")
+            raise PermissionDenied(
+                _("This row belongs to a unit outside your departments: it cannot be imported.")
+            )
 
     def get_import_fields(self) -> list:
         return [f for f in super().get_import_fields() if f.attribute in self.importable]
 
     def do_instance_save(self, instance: models.Model, is_create: bool) -> None:
         if self.user is None:
-            raise ValidationError("导入须由登录的工作人员进行。")
+            raise ValidationError(_("Only a signed-in official may import."))
         try:
             self.check_scope(instance)
             if is_create:
@@ -158,7 +161,7 @@ class AdministrativeEntityResource(ActionResource):
         # Entities have no create action: a new one is a draft that goes through the review
         # workflow (entity_submit …); creating one is the admin's add permission.
         if not self.user.has_perm("disclosure.add_administrativeentity"):
-            raise PermissionDenied("您没有新增行政机关的权限。")
+            raise PermissionDenied(_("You may not add administrative entities."))
         instance.status = AdministrativeEntity.Status.DRAFT
         instance.full_clean()
         instance.save()
@@ -166,7 +169,7 @@ class AdministrativeEntityResource(ActionResource):
 
     def update(self, instance: AdministrativeEntity) -> AdministrativeEntity:
         if not self.user.has_perm("disclosure.change_administrativeentity"):
-            raise PermissionDenied("您没有修改行政机关的权限。")
+            raise PermissionDenied(_("You may not change administrative entities."))
         instance.full_clean()
         instance.save()
         return instance
