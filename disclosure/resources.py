@@ -92,65 +92,43 @@ class ActionResource(ModelResource):
             raise ValidationError(str(error)) from error
 
 
+ENTITY_COLUMNS = (
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "credit_code",
+    "functions",
+    "head",
+    "address",
+    "office_hours",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "disclosure_office",
+    "disclosure_office_address",
+    "disclosure_office_hours",
+    "disclosure_office_phone",
+    "disclosure_office_fax",
+    "disclosure_office_email",
+    "is_enforcement_body",
+    "enforcement_area",
+    "legal_basis",
+    "sort_order",
+)
+
+
 class AdministrativeEntityResource(ActionResource):
     """Entities by credit code; a new one starts as a draft for the review workflow."""
 
     parent = _entity_field("parent")
-    importable = (
-        "name",
-        "short_name",
-        "kind",
-        "parent",
-        "credit_code",
-        "functions",
-        "head",
-        "address",
-        "office_hours",
-        "phone",
-        "fax",
-        "email",
-        "website",
-        "disclosure_office",
-        "disclosure_office_address",
-        "disclosure_office_hours",
-        "disclosure_office_phone",
-        "disclosure_office_fax",
-        "disclosure_office_email",
-        "is_enforcement_body",
-        "enforcement_area",
-        "legal_basis",
-        "sort_order",
-    )
+    importable = ENTITY_COLUMNS
 
     class Meta:
         model = AdministrativeEntity
         import_id_fields = ("credit_code",)
-        fields = (
-            "name",
-            "short_name",
-            "kind",
-            "parent",
-            "credit_code",
-            "functions",
-            "head",
-            "address",
-            "office_hours",
-            "phone",
-            "fax",
-            "email",
-            "website",
-            "disclosure_office",
-            "disclosure_office_address",
-            "disclosure_office_hours",
-            "disclosure_office_phone",
-            "disclosure_office_fax",
-            "disclosure_office_email",
-            "is_enforcement_body",
-            "enforcement_area",
-            "legal_basis",
-            "sort_order",
-            "status",
-        )
+        fields = (*ENTITY_COLUMNS, "status")
         skip_unchanged = True
         report_skipped = True
 
@@ -175,6 +153,21 @@ class AdministrativeEntityResource(ActionResource):
         return instance
 
 
+INSTITUTION_COLUMNS = (
+    "name",
+    "sector",
+    "supervising_department",
+    "address",
+    "hours",
+    "phone",
+    "supervision_phone",
+    "website",
+    "latitude",
+    "longitude",
+    "is_active",
+)
+
+
 class PublicInstitutionResource(ActionResource):
     """Institutions by name, with their sector's code and supervising department's credit code."""
 
@@ -182,36 +175,12 @@ class PublicInstitutionResource(ActionResource):
         attribute="sector", column_name="sector", widget=widgets.ForeignKeyWidget(Sector, "code")
     )
     supervising_department = _entity_field("supervising_department")
-    importable = (
-        "name",
-        "sector",
-        "supervising_department",
-        "address",
-        "hours",
-        "phone",
-        "supervision_phone",
-        "website",
-        "latitude",
-        "longitude",
-        "is_active",
-    )
+    importable = INSTITUTION_COLUMNS
 
     class Meta:
         model = PublicInstitution
         import_id_fields = ("name",)
-        fields = (
-            "name",
-            "sector",
-            "supervising_department",
-            "address",
-            "hours",
-            "phone",
-            "supervision_phone",
-            "website",
-            "latitude",
-            "longitude",
-            "is_active",
-        )
+        fields = INSTITUTION_COLUMNS
         skip_unchanged = True
         report_skipped = True
 
@@ -238,6 +207,20 @@ class PublicInstitutionResource(ActionResource):
         return institution_update(by=self.user, institution=instance, values=self.values(instance))
 
 
+FEE_COLUMNS = (
+    "institution",
+    "name",
+    "category",
+    "amount_min",
+    "amount_max",
+    "unit",
+    "legal_basis",
+    "approval_document",
+    "valid_from",
+    "valid_to",
+)
+
+
 class FeeItemResource(ActionResource):
     """An institution's fees, by the institution's name and the fee's name; new ones are drafts."""
 
@@ -246,35 +229,12 @@ class FeeItemResource(ActionResource):
         column_name="institution",
         widget=widgets.ForeignKeyWidget(PublicInstitution, "name"),
     )
-    importable = (
-        "institution",
-        "name",
-        "category",
-        "amount_min",
-        "amount_max",
-        "unit",
-        "legal_basis",
-        "approval_document",
-        "valid_from",
-        "valid_to",
-    )
+    importable = FEE_COLUMNS
 
     class Meta:
         model = FeeItem
         import_id_fields = ("institution", "name")
-        fields = (
-            "institution",
-            "name",
-            "category",
-            "amount_min",
-            "amount_max",
-            "unit",
-            "legal_basis",
-            "approval_document",
-            "valid_from",
-            "valid_to",
-            "status",
-        )
+        fields = (*FEE_COLUMNS, "status")
         skip_unchanged = True
         report_skipped = True
 
@@ -294,6 +254,26 @@ class FeeItemResource(ActionResource):
         return fee_item_update(by=self.user, fee=instance, values=values)
 
 
+ENTRY_COLUMNS = (
+    "title",
+    "summary",
+    "body",
+    "publisher",
+    "document_no",
+    "formed_date",
+    "topic",
+    "genre",
+    "keywords",
+    "audience",
+    "disclosure_mode",
+    "exemption_reason",
+    "scope",
+    "art20_item",
+    "validity",
+    "valid_until",
+)
+
+
 class CatalogueEntryResource(ActionResource):
     """Catalogue entries: new rows become drafts of the importing official; drafts are updated."""
 
@@ -301,50 +281,12 @@ class CatalogueEntryResource(ActionResource):
     topic = fields.Field(
         attribute="topic", column_name="topic", widget=widgets.ForeignKeyWidget(Topic, "code")
     )
-    importable = (
-        "title",
-        "summary",
-        "body",
-        "publisher",
-        "document_no",
-        "formed_date",
-        "topic",
-        "genre",
-        "keywords",
-        "audience",
-        "disclosure_mode",
-        "exemption_reason",
-        "scope",
-        "art20_item",
-        "validity",
-        "valid_until",
-    )
+    importable = ENTRY_COLUMNS
 
     class Meta:
         model = CatalogueEntry
         import_id_fields = ("id",)
-        fields = (
-            "id",
-            "index_no",
-            "title",
-            "summary",
-            "body",
-            "publisher",
-            "document_no",
-            "formed_date",
-            "topic",
-            "genre",
-            "keywords",
-            "audience",
-            "disclosure_mode",
-            "exemption_reason",
-            "scope",
-            "art20_item",
-            "validity",
-            "valid_until",
-            "status",
-            "published_date",
-        )
+        fields = ("id", "index_no", *ENTRY_COLUMNS, "status", "published_date")
         skip_unchanged = True
         report_skipped = True
 
