@@ -190,6 +190,25 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 _database["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE_NAME") or None}
 DATABASES = {"default": _database}
+
+# A read replica (docs/deployment.md): the public's reads go to it, writes, officials and
+# everything outside a request to the primary (config.db_router). Unset: one database, no router.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    try:
+        _replica = dj_database_url.parse(
+            _replica_url, conn_max_age=_env_int("DJANGO_CONN_MAX_AGE", 0)
+        )
+    except Exception as error:  # dj-database-url raises several kinds for a malformed URL
+        _stop("DATABASE_REPLICA_URL", f"cannot be parsed ({error})")
+    if _replica["ENGINE"] != "django.db.backends.postgresql" or not _replica.get("NAME"):
+        _stop("DATABASE_REPLICA_URL", "expected postgres://user@host:port/NAME")
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        _stop("DATABASE_REPLICA_URL", "needs DATABASE_URL on PostgreSQL (the primary)")
+    # Tests run against the primary's test database through this alias.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------------------
