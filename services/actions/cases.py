@@ -6,6 +6,7 @@ from `workdays.calendar.Deadline`.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -398,6 +399,136 @@ def _first_day_after(day: datetime.date) -> datetime.date:
     return add_workdays(day, 1)
 
 
+# Cases changed per transaction by the sweep: one lock query, one bulk update, one bulk insert
+# of events and of history rows, and one summary change per batch instead of a dozen queries a
+# case (a catch-up after a pause in the cron can find tens of thousands).
+SWEEP_BATCH = 500
+
+
+def _batches(pks: list[int], size: int = SWEEP_BATCH):
+    for start in range(0, len(pks), size):
+        yield pks[start : start + size]
+
+
+def _sweep_save(
+    *,
+    cases: list[ServiceCase],
+    moves: list[tuple[ServiceCase, str, str]],
+    fields: list[str],
+    before: Counter,
+    by: User,
+) -> None:
+    """Save a batch the sweep changed: rows, history rows, events and the summary's change.
+
+    `moves` holds (case, from status, note) for each changed case; the caller holds the locks.
+    """
+    now = timezone.now()
+    for case in cases:
+        case.updated_at = now
+    ServiceCase.objects.bulk_update(cases, [*fields, "updated_at"])
+    ServiceCase.history.bulk_history_create(
+        cases, update=True, default_change_reason=None, default_date=now
+    )
+    actor = by if by.is_authenticated else None
+    ServiceCaseEvent.objects.bulk_create(
+        ServiceCaseEvent(
+            case=case,
+            actor=actor,
+            from_status=from_status,
+            to_status=case.status,
+            note=note,
+            at=now,
+        )
+        for case, from_status, note in moves
+    )
+    after: Counter = Counter()
+    for case in cases:
+        after.update(case_contribution(case))
+    summary_apply(before=before, after=after)
+
+
+def _sweep_accept_by_default(*, pks: list[int], by: User) -> int:
+    """Accept the received cases `pks` from receipt (§32), locking each batch (SKIP LOCKED)."""
+    note = _record_note(
+        "No correction notice within 5 working days: the application counts as accepted "
+        "from receipt."
+    )
+    accepted = 0
+    for batch in _batches(pks):
+        with transaction.atomic():
+            cases = list(
+                ServiceCase.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=batch, status=ServiceCase.Status.RECEIVED)
+                .prefetch_related("pauses")
+                .order_by("pk")
+            )
+            if not cases:
+                continue
+            before: Counter = Counter()
+            for case in cases:
+                before.update(case_contribution(case))
+                case.accepted_on = case.received_on
+                case.deemed_accepted = True
+                for field, value in _due_values(case).items():
+                    setattr(case, field, value)
+                case.status = ServiceCase.Status.ACCEPTED
+            _sweep_save(
+                cases=cases,
+                moves=[(case, ServiceCase.Status.RECEIVED, note) for case in cases],
+                fields=["status", "accepted_on", "deemed_accepted", "due_date", "due_provisional"],
+                before=before,
+                by=by,
+            )
+            accepted += len(cases)
+    return accepted
+
+
+def _sweep_missed(*, pks: list[int], today: datetime.date, by: User) -> tuple[int, int]:
+    """Deem approved, or mark overdue, the accepted cases `pks` past their due date."""
+    deems_note = _record_note(
+        "Not completed within the committed time limit without a justified "
+        "suspension: deemed approved and handed to the joint approval meeting."
+    )
+    overdue_note = _record_note("Overdue: the committed time limit has passed.")
+    overdue = deemed = 0
+    for batch in _batches(pks):
+        with transaction.atomic():
+            locked = list(
+                ServiceCase.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk__in=batch, status=ServiceCase.Status.ACCEPTED, due_date__lt=today)
+                .select_related("item")
+                .order_by("pk")
+            )
+            changed: list[ServiceCase] = []
+            moves: list[tuple[ServiceCase, str, str]] = []
+            before: Counter = Counter()
+            for case in locked:
+                missed_on = _first_day_after(case.due_date)
+                if case.item.deemed_approval:
+                    before.update(case_contribution(case))
+                    case.status = ServiceCase.Status.DEEMED_APPROVED
+                    case.deemed_approved_on = case.overdue_on = missed_on
+                    moves.append((case, ServiceCase.Status.ACCEPTED, deems_note))
+                    deemed += 1
+                elif case.overdue_on is None:
+                    before.update(case_contribution(case))
+                    case.overdue_on = missed_on
+                    moves.append((case, case.status, overdue_note))
+                    overdue += 1
+                else:
+                    continue
+                changed.append(case)
+            if changed:
+                _sweep_save(
+                    cases=changed,
+                    moves=moves,
+                    fields=["status", "deemed_approved_on", "overdue_on"],
+                    before=before,
+                    by=by,
+                )
+    return overdue, deemed
+
+
 def cases_sweep(*, today: datetime.date | None = None, by: User | None = None) -> SweepResult:
     """Apply the clocks' consequences up to `today`; idempotent and safe to run concurrently.
 
@@ -407,64 +538,29 @@ def cases_sweep(*, today: datetime.date | None = None, by: User | None = None) -
        (视为同意) when its item says so, and goes to the joint approval meeting's queue;
        otherwise it is marked overdue. The recorded date is the first working day after the
        due date, whenever the sweep runs.
-    Each case is locked with SKIP LOCKED and re-checked under the lock, so two sweeps running
-    at once change each case once (on PostgreSQL; SQLite serialises writers).
+    Only open cases are read (partial indexes `servicecase_received_open` and
+    `servicecase_accepted_due`), and changes are saved in batches: each batch is locked with
+    SKIP LOCKED and re-checked under the lock, so two sweeps running at once change each case
+    once (on PostgreSQL; SQLite serialises writers). Every change has its event, its history
+    row and its share of the statistics' summary, as the one-case actions write them.
     """
     today = today or timezone.localdate()
     actor = by or AnonymousUser()
-    accepted = overdue = deemed = 0
 
-    received = ServiceCase.objects.filter(status=ServiceCase.Status.RECEIVED)
-    for pk, received_on in received.values_list("pk", "received_on"):
-        if add_workdays(received_on, CORRECTION_NOTICE_WORKDAYS) >= today:
-            continue
-        with transaction.atomic():
-            case = (
-                ServiceCase.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=ServiceCase.Status.RECEIVED)
-                .first()
-            )
-            if case is None:
-                continue
-            case_accept(case=case, by=actor, deemed=True)
-            accepted += 1
+    received = ServiceCase.objects.filter(status=ServiceCase.Status.RECEIVED).order_by()
+    due = [
+        pk
+        for pk, received_on in received.values_list("pk", "received_on")
+        if add_workdays(received_on, CORRECTION_NOTICE_WORKDAYS) < today
+    ]
+    accepted = _sweep_accept_by_default(pks=sorted(due), by=actor)
 
-    candidates = ServiceCase.objects.filter(
-        status=ServiceCase.Status.ACCEPTED, due_date__lt=today
-    ).filter(models.Q(item__deemed_approval=True) | models.Q(overdue_on__isnull=True))
-    for pk, due_date, deems in candidates.values_list("pk", "due_date", "item__deemed_approval"):
-        missed_on = _first_day_after(due_date)
-        with transaction.atomic():
-            case = (
-                ServiceCase.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=ServiceCase.Status.ACCEPTED, due_date__lt=today)
-                .first()
-            )
-            if case is None:
-                continue
-            if deems:
-                _move(
-                    case,
-                    to=ServiceCase.Status.DEEMED_APPROVED,
-                    by=actor,
-                    note=_record_note(
-                        "Not completed within the committed time limit without a justified "
-                        "suspension: deemed approved and handed to the joint approval meeting."
-                    ),
-                    values={"deemed_approved_on": missed_on, "overdue_on": missed_on},
-                )
-                deemed += 1
-            elif case.overdue_on is None:
-                # Locked above: saved through the model, so the history has the change too.
-                case.overdue_on = missed_on
-                case.save(update_fields=["overdue_on", "updated_at"])
-                workflow_event_record(
-                    event_model=ServiceCaseEvent,
-                    record_field="case",
-                    record=case,
-                    by=actor,
-                    from_status=case.status,
-                    note=_record_note("Overdue: the committed time limit has passed."),
-                )
-                overdue += 1
+    candidates = (
+        ServiceCase.objects.filter(status=ServiceCase.Status.ACCEPTED, due_date__lt=today)
+        .filter(models.Q(item__deemed_approval=True) | models.Q(overdue_on__isnull=True))
+        .order_by("pk")
+    )
+    overdue, deemed = _sweep_missed(
+        pks=list(candidates.values_list("pk", flat=True)), today=today, by=actor
+    )
     return SweepResult(accepted_by_default=accepted, overdue=overdue, deemed_approved=deemed)

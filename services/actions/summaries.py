@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Max, Min
 
 from services.models import Rating, ServiceCase, ServiceCasePause
 from services.models.summaries import (
@@ -29,6 +29,7 @@ from services.models.summaries import (
     case_working_days,
 )
 from services.selectors.statistics import STATISTICS_VERSION_KEY
+from workdays.calendar import workdays_between
 
 # (entity_id, item_id, day), then a counter name or ("workdays", n).
 Key = tuple[int, int, datetime.date]
@@ -127,116 +128,145 @@ def summary_add_case(*, case: ServiceCase) -> None:
 
 
 # --- Rebuild ------------------------------------------------------------------------------------
+#
+# Set-based: the counters and the duration histogram are grouped and inserted by the database
+# (`INSERT … SELECT … GROUP BY`); no case row comes to Python. A case's working days are the
+# difference of a running count of working days on its completion and acceptance days, read from
+# a temporary table of the calendar's days in the cases' range (a few thousand rows, written
+# from `workdays.calendar`, so the database and the actions count the same days). The few cases
+# with closed pauses have their durations computed in Python (`case_working_days`) and joined in.
+
+_CALENDAR_TABLE = "services_rebuild_workday"
+_PAUSED_TABLE = "services_rebuild_paused"
 
 
-def _case_rows() -> tuple[dict[Key, Counter], dict[tuple[Key, int], int]]:
-    """Every day's case counters and durations, from grouped queries over the cases."""
-    rows: dict[Key, Counter] = defaultdict(Counter)
-    cases = ServiceCase.objects.order_by()
-    for date_field, counter in (("accepted_on", "accepted"), ("deemed_approved_on", "deemed")):
-        grouped = (
-            cases.filter(**{f"{date_field}__isnull": False})
-            .values_list("entity_id", "item_id", date_field)
-            .annotate(n=Count("id"))
-        )
-        for entity_id, item_id, day, n in grouped:
-            rows[(entity_id, item_id, day)][counter] += n
-    on_time = Q(completed_on__lte=F("due_date"), deemed_approved_on__isnull=True)
-    grouped = (
-        cases.filter(completed_on__isnull=False)
-        .values_list("entity_id", "item_id", "completed_on")
-        .annotate(n=Count("id"), on_time=Count("id", filter=on_time))
+def _temp_table(cursor, name: str, columns: str, rows: list[tuple]) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+    if rows:
+        placeholders = ", ".join(["%s"] * len(rows[0]))
+        sql = f"INSERT INTO {name} VALUES ({placeholders})"  # noqa: S608 - our own names
+        cursor.executemany(sql, rows)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {name}")
+
+
+def _calendar_rows() -> list[tuple]:
+    """(day, working days from the cases' first day up to it) for every day the cases span."""
+    bounds = ServiceCase.objects.filter(
+        completed_on__isnull=False, accepted_on__isnull=False
+    ).aggregate(
+        a=Min("accepted_on"), b=Min("completed_on"), c=Max("accepted_on"), d=Max("completed_on")
     )
-    for entity_id, item_id, day, n, in_time in grouped:
-        rows[(entity_id, item_id, day)]["completed"] += n
-        rows[(entity_id, item_id, day)]["on_time"] += in_time
+    if bounds["a"] is None:
+        return []
+    first = min(bounds["a"], bounds["b"])
+    last = max(bounds["c"], bounds["d"])
+    adapt = connection.ops.adapt_datefield_value
+    return [
+        (adapt(day), workdays_between(first, day))
+        for day in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
+    ]
 
-    durations: dict[tuple[Key, int], int] = defaultdict(int)
-    done = cases.filter(completed_on__isnull=False, accepted_on__isnull=False)
-    grouped = done.values_list("entity_id", "item_id", "completed_on", "accepted_on").annotate(
-        n=Count("id")
-    )
-    spans: dict[tuple, int] = {}
-    for entity_id, item_id, day, accepted_on, n in grouped:
-        span = spans.setdefault((accepted_on, day), case_working_days(accepted_on, day))
-        durations[((entity_id, item_id, day), span)] += n
-    # The few cases with closed pauses: move each from its raw span to its paused one.
+
+def _paused_rows() -> list[tuple[int, int]]:
+    """(case id, working days less its closed pauses) of the completed cases with a closed pause."""
     paused: dict[int, list] = defaultdict(list)
-    facts: dict[int, tuple] = {}
+    spans: dict[int, tuple] = {}
     pauses = ServiceCasePause.objects.filter(
         last__isnull=False, case__completed_on__isnull=False, case__accepted_on__isnull=False
-    ).values_list(
-        "case_id",
-        "first",
-        "last",
-        "case__entity_id",
-        "case__item_id",
-        "case__accepted_on",
-        "case__completed_on",
-    )
-    for case_id, first, last, entity_id, item_id, accepted_on, completed_on in pauses:
+    ).values_list("case_id", "first", "last", "case__accepted_on", "case__completed_on")
+    for case_id, first, last, accepted_on, completed_on in pauses:
         paused[case_id].append((first, last))
-        facts[case_id] = (entity_id, item_id, accepted_on, completed_on)
-    for case_id, spans_paused in paused.items():
-        entity_id, item_id, accepted_on, completed_on = facts[case_id]
-        key = (entity_id, item_id, completed_on)
-        raw = case_working_days(accepted_on, completed_on)
-        adjusted = case_working_days(accepted_on, completed_on, spans_paused)
-        if adjusted != raw:
-            durations[(key, raw)] -= 1
-            durations[(key, adjusted)] += 1
-    return rows, durations
+        spans[case_id] = (accepted_on, completed_on)
+    return [
+        (case_id, case_working_days(*spans[case_id], paused[case_id])) for case_id in sorted(paused)
+    ]
 
 
-def _rating_rows(rows: dict[Key, Counter]) -> None:
-    grouped = (
-        Rating.objects.counted()
-        .order_by()
-        .values_list("case__entity_id", "case__item_id", "rated_on", "level")
-        .annotate(n=Count("id"))
+def _rebuild_sql() -> tuple[list[str], list]:
+    """The two INSERT … SELECT statements that refill the summary, and their parameters."""
+    cases = connection.ops.quote_name(ServiceCase._meta.db_table)
+    ratings = connection.ops.quote_name(Rating._meta.db_table)
+    daily = connection.ops.quote_name(ServiceDailySummary._meta.db_table)
+    durations = connection.ops.quote_name(ServiceDurationCount._meta.db_table)
+    zeros = "0, 0, 0, 0, 0"
+    level_counts = ", ".join(
+        f"SUM(CASE WHEN r.level = {level} THEN 1 ELSE 0 END)" for level in RATING_FIELDS
     )
-    for entity_id, item_id, day, level, n in grouped:
-        rows[(entity_id, item_id, day)][RATING_FIELDS[level]] += n
+    # Table and column names are the models' own, never input: S608 does not apply.
+    daily_sql = f"""
+        INSERT INTO {daily} (entity_id, item_id, day, {", ".join(COUNT_FIELDS)})
+        SELECT entity_id, item_id, day, SUM(accepted), SUM(completed), SUM(on_time),
+               SUM(deemed), SUM(r1), SUM(r2), SUM(r3), SUM(r4), SUM(r5)
+        FROM (
+            SELECT entity_id, item_id, accepted_on AS day, COUNT(*) AS accepted,
+                   0 AS completed, 0 AS on_time, 0 AS deemed,
+                   0 AS r1, 0 AS r2, 0 AS r3, 0 AS r4, 0 AS r5
+            FROM {cases} WHERE accepted_on IS NOT NULL
+            GROUP BY entity_id, item_id, accepted_on
+            UNION ALL
+            SELECT entity_id, item_id, deemed_approved_on, 0, 0, 0, COUNT(*), {zeros}
+            FROM {cases} WHERE deemed_approved_on IS NOT NULL
+            GROUP BY entity_id, item_id, deemed_approved_on
+            UNION ALL
+            SELECT entity_id, item_id, completed_on, 0, COUNT(*),
+                   SUM(CASE WHEN completed_on <= due_date AND deemed_approved_on IS NULL
+                       THEN 1 ELSE 0 END),
+                   0, {zeros}
+            FROM {cases} WHERE completed_on IS NOT NULL
+            GROUP BY entity_id, item_id, completed_on
+            UNION ALL
+            SELECT c.entity_id, c.item_id, r.rated_on, 0, 0, 0, 0, {level_counts}
+            FROM {ratings} r JOIN {cases} c ON c.id = r.case_id
+            WHERE r.kind = %s AND r.status <> %s
+            GROUP BY c.entity_id, c.item_id, r.rated_on
+        ) counts
+        GROUP BY entity_id, item_id, day
+        ORDER BY entity_id, item_id, day
+    """  # noqa: S608
+    workdays = "COALESCE(p.workdays, CASE WHEN b.n > a.n THEN b.n - a.n ELSE 0 END)"
+    durations_sql = f"""
+        INSERT INTO {durations} (entity_id, item_id, day, workdays, count)
+        SELECT c.entity_id, c.item_id, c.completed_on, {workdays}, COUNT(*)
+        FROM {cases} c
+        JOIN {_CALENDAR_TABLE} a ON a.day = c.accepted_on
+        JOIN {_CALENDAR_TABLE} b ON b.day = c.completed_on
+        LEFT JOIN {_PAUSED_TABLE} p ON p.case_id = c.id
+        WHERE c.completed_on IS NOT NULL AND c.accepted_on IS NOT NULL
+        GROUP BY c.entity_id, c.item_id, c.completed_on, {workdays}
+        ORDER BY c.entity_id, c.item_id, c.completed_on, {workdays}
+    """  # noqa: S608
+    return [daily_sql, durations_sql], [Rating.Kind.INITIAL, Rating.Status.EXCLUDED]
 
 
-def service_summaries_rebuild(*, batch_size: int = 2_000) -> tuple[int, int]:
+def service_summaries_rebuild() -> tuple[int, int]:
     """Recompute the whole summary from the cases and ratings; (day rows, duration rows).
 
     One transaction; on PostgreSQL the summary tables are locked first, so an action running
     meanwhile either finished before (and is counted) or adds its change after (to the new rows).
+    The figures are those the actions keep (`case_contribution`, `rating_contribution`).
     """
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                tables = (ServiceDailySummary._meta.db_table, ServiceDurationCount._meta.db_table)
-                cursor.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
-        rows, durations = _case_rows()
-        _rating_rows(rows)
+            tables = (ServiceDailySummary._meta.db_table, ServiceDurationCount._meta.db_table)
+            cursor.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
+        _temp_table(
+            cursor, _CALENDAR_TABLE, "day date PRIMARY KEY, n integer NOT NULL", _calendar_rows()
+        )
+        _temp_table(
+            cursor,
+            _PAUSED_TABLE,
+            "case_id integer PRIMARY KEY, workdays integer NOT NULL",
+            _paused_rows(),
+        )
         ServiceDailySummary.objects.all().delete()
         ServiceDurationCount.objects.all().delete()
-        ServiceDailySummary.objects.bulk_create(
-            (
-                ServiceDailySummary(
-                    entity_id=entity_id,
-                    item_id=item_id,
-                    day=day,
-                    **{field: counts.get(field, 0) for field in COUNT_FIELDS},
-                )
-                for (entity_id, item_id, day), counts in sorted(rows.items())
-                if any(counts.values())
-            ),
-            batch_size=batch_size,
-        )
-        ServiceDurationCount.objects.bulk_create(
-            (
-                ServiceDurationCount(
-                    entity_id=entity_id, item_id=item_id, day=day, workdays=workdays, count=n
-                )
-                for ((entity_id, item_id, day), workdays), n in sorted(durations.items())
-                if n
-            ),
-            batch_size=batch_size,
-        )
+        (daily_sql, durations_sql), params = _rebuild_sql()
+        cursor.execute(daily_sql, params)
+        cursor.execute(durations_sql)
+        for name in (_CALENDAR_TABLE, _PAUSED_TABLE):
+            cursor.execute(f"DROP TABLE {name}")
         statistics_cache_bump()
         day_rows = ServiceDailySummary.objects.count()
         duration_rows = ServiceDurationCount.objects.count()

@@ -133,6 +133,18 @@ class ServiceCase(Trackable):
             models.Index(fields=["status", "due_date"], name="servicecase_status_due"),
             models.Index(fields=["item", "received_on"], name="servicecase_item_received"),
             models.Index(fields=["entity", "received_on"], name="servicecase_entity_received"),
+            # The open cases only (a few per cent of them), for the sweep and the work queues:
+            # a daily sweep reads these two small indexes and never the closed cases.
+            models.Index(
+                fields=["received_on", "id"],
+                condition=Q(status="received"),
+                name="servicecase_received_open",
+            ),
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status="accepted"),
+                name="servicecase_accepted_due",
+            ),
         ]
         permissions = [
             ("handle_servicecase", _("Can receive, accept, suspend and decide service cases")),
