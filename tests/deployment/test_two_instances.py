@@ -6,7 +6,8 @@ the same database (the read-replica router on, with a replica that never lags). 
 is committed (a transactional test), so the servers see it. An official signs in through A and
 the same session cookie works on B; cases accepted through A show at once in B's statistics,
 for an anonymous reader (whose page B had cached) and for the official (whose request skips the
-page cache but reads the statistics cache); and the other way round.
+page cache but reads the statistics cache); and the other way round. One address's complaint
+submissions are counted once across both (the rate limit's counters are in Redis).
 
 Needs PostgreSQL and a reachable Redis (`GONGKAI_TEST_REDIS_URL`, default db 13, flushed before
 and after: never point it at a database in use).
@@ -39,6 +40,7 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 PASSWORD = "twin-instances-2026"  # noqa: S105 - a test account in the test database
 ADMIN = "/admin/"
+SUBMISSION_LIMIT = 3  # complaint submissions per address and day, on the servers
 # The anonymous page cache (config.page_cache): where it exists, B's warm page must be a hit.
 PAGE_CACHE = importlib.util.find_spec("config.page_cache") is not None
 
@@ -184,6 +186,8 @@ def twins(tmp_path):  # noqa: ANN001, ANN201
         DJANGO_SECRET_KEY="two-instances-share-one-secret-key-" + "x" * 30,
         GONGKAI_DEMO="0",
         GONGKAI_PAGE_CACHE="1",
+        GONGKAI_SUBMISSION_LIMIT=str(SUBMISSION_LIMIT),
+        GONGKAI_SUBMISSION_WINDOW_SECONDS="86400",
         GONGKAI_VAR_DIR=str(tmp_path / "var"),
         GONGKAI_MEDIA_ROOT=str(tmp_path / "media"),
         DJANGO_LOG_LEVEL="WARNING",
@@ -253,7 +257,7 @@ def run_case_action(instance: Instance, cookies: dict[str, str], action: str, ca
     assert done.status == 302, done.text[:2000]
 
 
-def test_two_instances_share_sessions_and_see_each_others_changes_at_once(twins):
+def test_two_instances_share_sessions_caches_and_rate_limits(twins):
     official = UserFactory(username="twin-official", is_superuser=True)
     official.set_password(PASSWORD)
     official.save()
@@ -318,3 +322,13 @@ def test_two_instances_share_sessions_and_see_each_others_changes_at_once(twins)
     logout = b.post(f"{ADMIN}logout/", {"csrfmiddlewaretoken": cookies["csrftoken"]}, cookies)
     assert logout.status in (200, 302)
     assert a.get(ADMIN, signed_in).status == 302
+
+    # One address's complaint submissions are counted once across both servers (in Redis).
+    citizen: dict[str, str] = {}
+    token = form_token(a.get("/complaints/new/", citizen))
+    answers = [
+        instance.post("/complaints/new/", {"csrfmiddlewaretoken": token}, citizen).status
+        for instance in (a, b, a, b)
+    ]
+    assert answers[:SUBMISSION_LIMIT] == [200] * SUBMISSION_LIMIT  # the form, with its errors
+    assert answers[SUBMISSION_LIMIT:] == [429]
