@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "complaints",
     "workspace",
     "scale",
+    # Installs the anonymous page cache's write watch on every database connection.
+    "config.page_cache.PageCacheConfig",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous readers' pages from the cache (config.page_cache): after LocaleMiddleware, which
+    # sets the language in the key; before everything a cached page can skip.
+    "config.page_cache.AnonymousPageCacheMiddleware",
     # Before anything reads the body (CSRF included): a body over the limits gets 413.
     "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -239,6 +244,19 @@ CACHES = {
     if _cache_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Anonymous full-page cache (config.page_cache): public pages, feeds, sitemaps and API/Open311
+# GETs for readers without a session, invalidated across processes by any database write. On by
+# default with a shared cache (CACHE_URL=redis://…); a per-process cache cannot see another
+# process's writes, so it is refused outside DEBUG.
+_shared_cache = CACHES["default"]["BACKEND"].endswith("RedisCache")
+GONGKAI_PAGE_CACHE = _env_bool("GONGKAI_PAGE_CACHE", _shared_cache)
+if GONGKAI_PAGE_CACHE and not _shared_cache and not DEBUG:
+    _stop("GONGKAI_PAGE_CACHE", "needs a shared cache: set CACHE_URL=redis://… (or turn it off)")
+# The safety net: a stored page is dropped after this many seconds even if nothing was written.
+GONGKAI_PAGE_CACHE_SECONDS = _env_int("GONGKAI_PAGE_CACHE_SECONDS", 300)
+if GONGKAI_PAGE_CACHE_SECONDS <= 0:
+    _stop("GONGKAI_PAGE_CACHE_SECONDS", "must be a positive number of seconds")
 
 # --- Auth --------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
@@ -54,6 +54,7 @@ def _safe_next(request: HttpRequest) -> str:
     return "/"
 
 
+@csrf_exempt  # a display preference: no token, so that pages can be cached (config.page_cache)
 @require_POST
 def large_text(request: HttpRequest) -> HttpResponseRedirect:
     """Switch the large-text mode for elderly readers (长辈模式) on or off, then go back.

@@ -16,3 +16,16 @@ def _postgres_only(request: pytest.FixtureRequest) -> None:
     """Tests marked `postgres` need PostgreSQL; on SQLite they are skipped with a reason."""
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+
+@pytest.fixture(autouse=True)
+def _page_cache(settings) -> None:  # noqa: ANN001 - pytest-django's settings fixture
+    """The anonymous page cache is on in every test, under a version no other test used.
+
+    Test transactions roll back without the write watch seeing it, so a page stored by an
+    earlier test could otherwise be served to this one.
+    """
+    from config import page_cache
+
+    settings.GONGKAI_PAGE_CACHE = True
+    page_cache.bump()
