@@ -44,8 +44,10 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 # Speed at scale (issue 9): a PostgreSQL database gongkai_bench filled by generate_scale_data
-# (BENCH_SCALE entries, 2x cases; 1000000 is the full scale), gunicorn on loopback, every hot
-# path driven and timed; writes the generated section of docs/performance.md.
+# (BENCH_SCALE entries, 2x cases; 1000000 is the full scale), gunicorn on loopback with
+# config/gunicorn.conf.py, every hot path driven and timed with the page cache on (local Redis,
+# BENCH_CACHE_URL) and off; writes the generated section of docs/performance.md.
+# BENCH_WORKERS (2), BENCH_SECONDS (8), BENCH_POST_CLIENTS (4) pass through the environment.
 # bench/search_bench.py (search alone) runs by hand: see docs/search.md.
 BENCH_SCALE ?= 100000
 bench: install

@@ -1,7 +1,8 @@
 """A small threaded HTTP load driver for `make bench` (loopback only, bounded in time).
 
 Each endpoint is driven by `concurrency` threads for `seconds` after a short warm-up; every
-request is timed from connect to the last byte. A request is a callable that returns
+request is timed from connect to the last byte, and the page cache's `X-Page-Cache` answer
+(hit, miss, or none when the header is absent) is counted. A request is a callable that returns
 (method, path, body, headers) so that paths and form fields can vary per request (a random
 entry, a new complaint, another tracking number, another client address).
 """
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Request = Callable[[int], tuple[str, str, bytes | None, dict[str, str]]]
 
@@ -24,6 +26,7 @@ class Result:
     queries: list[int] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    cache: dict[str, int] = field(default_factory=dict)  # X-Page-Cache value -> responses
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -39,9 +42,23 @@ class Result:
     def queries_median(self) -> float:
         return statistics.median(self.queries) if self.queries else float("nan")
 
+    @property
+    def hit_ratio(self) -> float | None:
+        """Share of answers the page cache served (None when no answer carried the header)."""
+        hits, misses = self.cache.get("hit", 0), self.cache.get("miss", 0)
+        return hits / (hits + misses) if hits + misses else None
 
-def one(host: str, port: int, request: Request, n: int) -> tuple[int, float, int | None, bytes]:
-    """Send request `n`; returns status, milliseconds, the query-count header, and the body."""
+
+class Answer(NamedTuple):
+    status: int
+    ms: float
+    queries: int | None
+    cache: str  # the X-Page-Cache header in lower case, "none" when absent
+    body: bytes
+
+
+def one(host: str, port: int, request: Request, n: int) -> Answer:
+    """Send request `n`; returns status, milliseconds, the query-count and cache headers, body."""
     method, path, body, headers = request(n)
     started = time.perf_counter()
     connection = http.client.HTTPConnection(host, port, timeout=60)
@@ -51,7 +68,8 @@ def one(host: str, port: int, request: Request, n: int) -> tuple[int, float, int
         data = response.read()
         elapsed = (time.perf_counter() - started) * 1000
         queries = response.getheader("X-Bench-Queries")
-        return response.status, elapsed, int(queries) if queries else None, data
+        cache = (response.getheader("X-Page-Cache") or "none").strip().lower()
+        return Answer(response.status, elapsed, int(queries) if queries else None, cache, data)
     finally:
         connection.close()
 
@@ -93,13 +111,14 @@ def drive(
             with lock:
                 n = next(counter)
             try:
-                status, elapsed, queries, _body = one(host, port, request, n)
+                status, elapsed, queries, cache, _body = one(host, port, request, n)
             except OSError:
-                status, elapsed, queries = 0, 0.0, None
+                status, elapsed, queries, cache = 0, 0.0, None, "none"
             if time.perf_counter() < measure_from:
                 continue
             with lock:
                 result.statuses[status] = result.statuses.get(status, 0) + 1
+                result.cache[cache] = result.cache.get(cache, 0) + 1
                 if status in ok:
                     result.latencies_ms.append(elapsed)
                     if queries is not None:
