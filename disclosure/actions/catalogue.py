@@ -7,10 +7,13 @@ Workflow (see `TRANSITIONS` in disclosure/models/catalogue.py):
 
 Each transition checks the actor's permission (`Meta.permissions` codenames, via `has_perm`)
 and the entry's state, locks the entry, saves only what changed, writes a `CatalogueEntryEvent`
-and queues its side effects (search indexing) with `transaction.on_commit`.
+and queues its side effects (search indexing) with `transaction.on_commit`. Publication and
+withdrawal also move the catalogue page's facet counts (disclosure.actions.catalogue_facets),
+in the same transaction.
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +26,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from disclosure.actions.catalogue_facets import (
+    catalogue_entry_facet_contribution,
+    catalogue_facet_counts_apply,
+)
 from disclosure.exceptions import (
     CatalogueEntryNotDraft,
     CatalogueSelfReview,
@@ -375,14 +382,20 @@ def catalogue_entry_publish(
         ]
     )
     _record(entry=entry, by=by, from_status=from_status, note=note)
+    before = Counter()
+    after = catalogue_entry_facet_contribution(entry)
     repealed = list(
         entry.repeals.select_for_update()
         .filter(status=Status.PUBLISHED)
         .exclude(validity=CatalogueEntry.Validity.REPEALED)
     )
     for old in repealed:
+        before += catalogue_entry_facet_contribution(old)
         old.validity = CatalogueEntry.Validity.REPEALED
         old.save(update_fields=["validity", "updated_at"])
+        after += catalogue_entry_facet_contribution(old)
+    # The catalogue page's facet counts (disclosure.actions.catalogue_facets), same transaction.
+    catalogue_facet_counts_apply(before=before, after=after)
     entry_ids = [entry.pk, *(old.pk for old in repealed)]
     transaction.on_commit(lambda: _search_index_update(entry_ids))
     return entry
@@ -406,12 +419,14 @@ def catalogue_entry_withdraw(
         raise ValidationError({"reason": [_("Say why the entry is withdrawn.")]})
     entry = _lock(entry)
     _require_transition(entry, Status.WITHDRAWN)
+    before = catalogue_entry_facet_contribution(entry)
     from_status = entry.status
     entry.status = Status.WITHDRAWN
     entry.withdrawn_reason = reason.strip()
     entry.withdrawn_at = timezone.now()
     entry.save(update_fields=["status", "withdrawn_reason", "withdrawn_at", "updated_at"])
     _record(entry=entry, by=by, from_status=from_status, note=reason.strip())
+    catalogue_facet_counts_apply(before=before, after=catalogue_entry_facet_contribution(entry))
     entry_ids = [entry.pk]
     transaction.on_commit(lambda: _search_index_remove(entry_ids))
     return entry

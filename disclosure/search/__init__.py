@@ -16,22 +16,23 @@ from types import ModuleType
 from typing import Literal
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from disclosure.search.documents import INDEXED_FIELDS, entry_tokens
 from disclosure.search.query import MAX_QUERY_LENGTH, ParsedQuery, SearchQueryError, parse_query
+from disclosure.search.ranking import SEARCH_COUNT_CAP, SearchResults, Strategy, with_phrases
 
 __all__ = [
     "MAX_QUERY_LENGTH",
+    "SEARCH_COUNT_CAP",
     "SearchQueryError",
+    "SearchResults",
     "catalogue_entry_search",
+    "catalogue_entry_search_results",
     "search_index_rebuild",
     "search_index_remove",
     "search_index_update",
 ]
-
-# Fields an exact (quoted) phrase is looked for in.
-_PHRASE_FIELDS = ("title", "document_no", "keywords", "summary", "body")
 
 
 def _backend() -> ModuleType:
@@ -75,12 +76,7 @@ def catalogue_entry_search(
     if not parsed.terms:
         return queryset.none()
     backend = _backend()
-    queryset = queryset.filter(backend.match_expression(parsed.terms))
-    for phrase in parsed.phrases:
-        condition = Q()
-        for field in _PHRASE_FIELDS:
-            condition |= Q(**{f"{field}__icontains": phrase})
-        queryset = queryset.filter(condition)
+    queryset = with_phrases(queryset.filter(backend.match_expression(parsed.terms)), parsed)
     if order == "relevance":
         queryset = queryset.annotate(search_rank=backend.rank_expression(parsed.terms)).order_by(
             "-search_rank", "-published_date", "-id"
@@ -88,6 +84,31 @@ def catalogue_entry_search(
     elif order != "none":
         raise ValueError(f"unknown search order {order!r}")
     return queryset
+
+
+def catalogue_entry_search_results(
+    queryset: QuerySet,
+    q: str | None,
+    *,
+    select_related: tuple[str, ...] = (),
+    strategy: Strategy | None = None,
+) -> SearchResults | QuerySet:
+    """The search as the catalogue page shows it: ranked, counted (capped), a page at a time.
+
+    Same matching and ranking as `catalogue_entry_search(order="relevance")`, but it reads
+    only the page's rows, whatever the number of hits (disclosure.search.ranking): a frequent
+    word walks the catalogue newest first, a rare one reads its matches from the index
+    first. Blank `q`: the queryset unchanged; nothing searchable: no entries. `strategy`
+    forces a plan (tests). Raises SearchQueryError like `catalogue_entry_search`.
+    """
+    parsed: ParsedQuery | None = parse_query(q)
+    if parsed is None:
+        return queryset
+    if not parsed.terms:
+        return queryset.none()
+    return SearchResults(
+        queryset, parsed, _backend(), select_related=select_related, strategy=strategy
+    )
 
 
 def _index_batch(entry_ids: list[int]) -> int:

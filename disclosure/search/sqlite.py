@@ -37,6 +37,50 @@ def match_expression(terms: Sequence[QueryTerm]) -> EntrySql:
     )
 
 
+def limited_match_expression(terms: Sequence[QueryTerm], limit: int) -> EntrySql:
+    """Like `match_expression`, but only the first `limit` index rows that match."""
+    return EntrySql(
+        "{pk} IN (SELECT rowid FROM disclosure_catalogue_fts"
+        " WHERE disclosure_catalogue_fts MATCH %s LIMIT %s)",
+        [match_literal(terms), limit],
+        output_field=BooleanField(),
+    )
+
+
+def title_match_expression(terms: Sequence[QueryTerm]) -> EntrySql:
+    """Entries whose title column (title, document number, keywords) holds every term."""
+    return EntrySql(
+        "{pk} IN (SELECT rowid FROM disclosure_catalogue_fts"
+        " WHERE disclosure_catalogue_fts MATCH %s)",
+        [f"title : ({match_literal(terms)})"],
+        output_field=BooleanField(),
+    )
+
+
+def probe_expression(terms: Sequence[QueryTerm], which: str = "any") -> EntrySql:
+    """Whether this row's entry matches, by a per-row FTS5 lookup of its rowid.
+
+    The same three tiers as PostgreSQL's probe ("any", "title", "body_only"); SQLite uses it
+    only when the caller asks for a walk (tests), as the catalogues it serves are small.
+    """
+    document = match_literal(terms)
+    title = f"title : ({document})"
+    lookup = (
+        "EXISTS (SELECT 1 FROM disclosure_catalogue_fts"
+        " WHERE disclosure_catalogue_fts MATCH %s AND rowid = {pk})"
+    )
+    if which == "any":
+        return EntrySql(lookup, [document], output_field=BooleanField())
+    if which == "title":
+        return EntrySql(lookup, [title], output_field=BooleanField())
+    return EntrySql(f"({lookup} AND NOT {lookup})", [document, title], output_field=BooleanField())
+
+
+def estimate_hits(terms: Sequence[QueryTerm]) -> None:
+    """No planner statistics for FTS5: the caller reads the index's matches first."""
+    return None
+
+
 def rank_expression(terms: Sequence[QueryTerm]) -> EntrySql:
     """1 if every term is in the title column (title, document number, keywords), else 0.
 

@@ -12,18 +12,25 @@ very large table they should come from maintained aggregates instead.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from disclosure.models.catalogue import CatalogueAttachment, CatalogueEntry, Topic
+from disclosure.models.catalogue_facets import CatalogueFacetCount
 from disclosure.models.entities import AdministrativeEntity
-from disclosure.search import catalogue_entry_search
+from disclosure.search import (
+    SEARCH_COUNT_CAP,
+    SearchResults,
+    catalogue_entry_search,
+    catalogue_entry_search_results,
+)
 
 COUNT_CAP = 10_000
 PAGE_SIZE = 20
@@ -62,7 +69,7 @@ def catalogue_public_queryset() -> QuerySet[CatalogueEntry]:
 
 
 def _with_list_relations(queryset: QuerySet[CatalogueEntry]) -> QuerySet[CatalogueEntry]:
-    return queryset.select_related("publisher", "topic", "topic__parent")
+    return queryset.select_related(*LIST_RELATIONS)
 
 
 def catalogue_entry_filter(
@@ -102,18 +109,26 @@ def catalogue_entry_filter(
     return queryset
 
 
-def catalogue_entry_list(*, filters: CatalogueFilters | None = None) -> QuerySet[CatalogueEntry]:
+LIST_RELATIONS = ("publisher", "topic", "topic__parent")
+
+
+def catalogue_entry_list(
+    *, filters: CatalogueFilters | None = None
+) -> QuerySet[CatalogueEntry] | SearchResults:
     """Published entries, filtered and sorted, with publisher and topic preloaded.
 
     Sorts: `date` (newest first, the default), `date_asc`, `title`, and `relevance` when
-    searching (the default then: the order the search returns).
+    searching (the default then: title matches first, then newest first). A search sorted by
+    relevance is a `SearchResults` (disclosure.search.ranking): it reads only the rows of
+    the page asked for, whatever the number of hits, and counts up to SEARCH_COUNT_CAP.
     """
     filters = filters or CatalogueFilters()
     sort = filters.sort or ("relevance" if filters.q else "date")
-    ranked = sort == "relevance" and bool(filters.q)
-    queryset = catalogue_entry_filter(catalogue_public_queryset(), filters, rank=ranked)
-    if not ranked:
-        queryset = queryset.order_by(*SORTS.get(sort, SORTS["date"]))
+    if filters.q and sort == "relevance":
+        base = catalogue_entry_filter(catalogue_public_queryset(), replace(filters, q=""))
+        return catalogue_entry_search_results(base, filters.q, select_related=LIST_RELATIONS)
+    queryset = catalogue_entry_filter(catalogue_public_queryset(), filters)
+    queryset = queryset.order_by(*SORTS.get(sort, SORTS["date"]))
     return _with_list_relations(queryset)
 
 
@@ -126,6 +141,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        capped_count = getattr(self.object_list, "capped_count", None)
+        if capped_count is not None:  # a search's results (disclosure.search.SearchResults)
+            return capped_count(self.cap)
         return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
@@ -134,76 +152,201 @@ class CappedPaginator(Paginator):
 
 
 def catalogue_entry_page(
-    queryset: QuerySet[CatalogueEntry], *, page: Any, per_page: int = PAGE_SIZE
+    queryset: QuerySet[CatalogueEntry] | SearchResults, *, page: Any, per_page: int = PAGE_SIZE
 ) -> Page:
-    """One page of a list; out-of-range or malformed page numbers give the nearest page."""
-    return CappedPaginator(queryset, per_page).get_page(page)
+    """One page of a list; out-of-range or malformed page numbers give the nearest page.
+
+    A list counts up to COUNT_CAP entries, a ranked search up to SEARCH_COUNT_CAP.
+    """
+    cap = SEARCH_COUNT_CAP if isinstance(queryset, SearchResults) else COUNT_CAP
+    return CappedPaginator(queryset, per_page, cap=cap).get_page(page)
 
 
 @dataclass(frozen=True)
 class FacetValue:
+    """One value of a facet; `count` is None when the page does not count per value."""
+
     value: Any
     label: str
-    count: int
+    count: int | None
 
 
-def catalogue_facets(filters: CatalogueFilters) -> dict[str, list[FacetValue]]:
-    """Counts per publisher, topic, genre, year, validity and disclosure mode.
+FACET_NAMES = ("publisher", "topic", "genre", "year", "validity", "disclosure_mode")
 
-    Counted over the filtered set (so the counts say what each refinement would give), one
-    aggregated query per facet.
+
+def catalogue_filters_empty(filters: CatalogueFilters) -> bool:
+    """Whether these filters show the whole public catalogue (a sort order only)."""
+    return filters == CatalogueFilters(sort=filters.sort)
+
+
+def catalogue_facets(
+    filters: CatalogueFilters,
+    *,
+    counted: bool | None = None,
+    results: QuerySet[CatalogueEntry] | SearchResults | None = None,
+) -> dict[str, list[FacetValue]]:
+    """The values of publisher, topic, genre, year, validity and disclosure mode, with counts.
+
+    - The whole catalogue (no search, no filter): counts from the maintained summary
+      (`CatalogueFacetCount`, kept by the publish and withdraw actions), summed over announced
+      publishers: a few small queries whatever the catalogue's size.
+    - A small filtered set or search (its capped count was not capped): counted exactly over
+      that set in one grouped query, so each count says what the refinement would give.
+    - A larger set: the catalogue's values without counts (FacetValue.count is None); the
+      page says why. So is a small set found by a frequent word (a walk, see
+      disclosure.search.ranking), whose exact counts would read every match of the word.
+
+    `counted`: whether the set is small, from the page's capped count (`not
+    paginator.capped`); counted here (capped) when not given. `results`: the page's entries
+    (`catalogue_entry_list`), whose matching set is counted.
     """
-    base = catalogue_entry_filter(catalogue_public_queryset(), filters).order_by()
-    if filters.publisher:
-        # Avoid DISTINCT over the co-publisher join inside the aggregates.
-        base = catalogue_public_queryset().filter(pk__in=base.values("pk")).order_by()
+    if catalogue_filters_empty(filters):
+        return _summary_facets(counted=True)
+    if counted is None:
+        counted = not CappedPaginator(
+            catalogue_entry_filter(catalogue_public_queryset(), filters), PAGE_SIZE
+        ).capped
+    if not counted:
+        return _summary_facets(counted=False)
+    if isinstance(results, SearchResults):
+        if results.strategy.walk:
+            return _summary_facets(counted=False)
+        base = results.matching()
+    else:
+        base = catalogue_entry_filter(catalogue_public_queryset(), filters)
+    return _grouped_facets(base, distinct=bool(filters.publisher))
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    return {
+        "genre": {key: str(label) for key, label in CatalogueEntry.Genre.choices},
+        "validity": {key: str(label) for key, label in CatalogueEntry.Validity.choices},
+        "disclosure_mode": {
+            key: str(label) for key, label in CatalogueEntry.DisclosureMode.choices
+        },
+    }
+
+
+def _topic_label(name: str, parent_name: str | None) -> str:
+    return f"{parent_name} / {name}" if parent_name else name
+
+
+def _facet_lists(
+    counts: dict[str, dict[Any, int]],
+    *,
+    publishers: dict[int, str],
+    topics: dict[int, str],
+    counted: bool,
+) -> dict[str, list[FacetValue]]:
+    """Ordered facet values with labels: most frequent first, years newest first."""
+    choices = _choice_labels()
+
+    def value(name: str, key: Any, label: str) -> FacetValue:
+        return FacetValue(key, label, counts[name][key] if counted else None)
 
     facets: dict[str, list[FacetValue]] = {}
     facets["publisher"] = [
-        FacetValue(row["publisher_id"], row["publisher__name"], row["n"])
-        for row in base.values("publisher_id", "publisher__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "publisher__name")
+        value("publisher", key, publishers[key])
+        for key in sorted(
+            (key for key in counts["publisher"] if key in publishers),
+            key=lambda key: (-counts["publisher"][key], publishers[key]),
+        )
     ]
     facets["topic"] = [
-        FacetValue(
-            row["topic_id"],
-            f"{row['topic__parent__name']} / {row['topic__name']}"
-            if row["topic__parent__name"]
-            else row["topic__name"],
-            row["n"],
+        value("topic", key, topics[key])
+        for key in sorted(
+            (key for key in counts["topic"] if key in topics),
+            key=lambda key: (-counts["topic"][key], topics[key]),
         )
-        for row in base.filter(topic__isnull=False)
-        .values("topic_id", "topic__name", "topic__parent__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "topic__name")
     ]
-    genres = dict(CatalogueEntry.Genre.choices)
     facets["genre"] = [
-        FacetValue(row["genre"], str(genres.get(row["genre"], row["genre"])), row["n"])
-        for row in base.values("genre").annotate(n=Count("id")).order_by("-n", "genre")
+        value("genre", key, choices["genre"].get(key, key))
+        for key in sorted(counts["genre"], key=lambda key: (-counts["genre"][key], key))
     ]
-    facets["year"] = [
-        FacetValue(row["year"], str(row["year"]), row["n"])
-        for row in base.annotate(year=ExtractYear("published_date"))
-        .values("year")
-        .annotate(n=Count("id"))
-        .order_by("-year")
-        if row["year"]
-    ]
-    validities = dict(CatalogueEntry.Validity.choices)
-    facets["validity"] = [
-        FacetValue(row["validity"], str(validities.get(row["validity"], "")), row["n"])
-        for row in base.values("validity").annotate(n=Count("id")).order_by("validity")
-    ]
-    modes = dict(CatalogueEntry.DisclosureMode.choices)
-    facets["disclosure_mode"] = [
-        FacetValue(row["disclosure_mode"], str(modes.get(row["disclosure_mode"], "")), row["n"])
-        for row in base.values("disclosure_mode")
-        .annotate(n=Count("id"))
-        .order_by("disclosure_mode")
-    ]
+    facets["year"] = [value("year", key, str(key)) for key in sorted(counts["year"], reverse=True)]
+    for name in ("validity", "disclosure_mode"):
+        facets[name] = [
+            value(name, key, choices[name].get(key, "")) for key in sorted(counts[name])
+        ]
     return facets
+
+
+def _summary_facets(*, counted: bool) -> dict[str, list[FacetValue]]:
+    """The whole public catalogue's facets, from the maintained counts (3 queries).
+
+    The counts are kept per publisher (see disclosure.models.catalogue_facets) and summed here
+    over announced publishers, the visibility rule of `CatalogueEntry.objects.published()`.
+    """
+    rows = (
+        CatalogueFacetCount.objects.filter(publisher__status=AdministrativeEntity.Status.ANNOUNCED)
+        .values_list("facet", "value")
+        .annotate(n=Sum("count"))
+        .filter(n__gt=0)
+        .order_by()
+    )
+    counts: dict[str, dict[Any, int]] = {name: {} for name in FACET_NAMES}
+    for facet, raw, n in rows:
+        key: Any = int(raw) if facet in ("publisher", "topic", "year") else raw
+        counts[facet][key] = n
+    publishers = dict(
+        AdministrativeEntity.objects.filter(pk__in=list(counts["publisher"])).values_list(
+            "pk", "name"
+        )
+    )
+    topics = {
+        pk: _topic_label(name, parent_name)
+        for pk, name, parent_name in Topic.objects.filter(pk__in=list(counts["topic"])).values_list(
+            "pk", "name", "parent__name"
+        )
+    }
+    return _facet_lists(counts, publishers=publishers, topics=topics, counted=counted)
+
+
+def _grouped_facets(
+    base: QuerySet[CatalogueEntry], *, distinct: bool
+) -> dict[str, list[FacetValue]]:
+    """Exact facet counts over a small filtered set or search, in one query.
+
+    One GROUP BY over the six facet columns together; the per-facet sums are added up here
+    (at most as many rows as entries), instead of six aggregated queries each re-running
+    the filter and the search.
+    """
+    base = base.order_by()
+    if distinct:
+        # Avoid DISTINCT over the co-publisher join inside the aggregate.
+        base = catalogue_public_queryset().filter(pk__in=base.values("pk")).order_by()
+    rows = (
+        base.annotate(year=ExtractYear("published_date"))
+        .values_list(
+            "publisher_id",
+            "publisher__name",
+            "topic_id",
+            "topic__name",
+            "topic__parent__name",
+            "genre",
+            "year",
+            "validity",
+            "disclosure_mode",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, dict[Any, int]] = {name: defaultdict(int) for name in FACET_NAMES}
+    publishers: dict[int, str] = {}
+    topics: dict[int, str] = {}
+    for publisher_id, publisher_name, topic_id, topic_name, parent_name, *rest in rows:
+        genre, year, validity, mode, n = rest
+        publishers[publisher_id] = publisher_name
+        counts["publisher"][publisher_id] += n
+        if topic_id is not None:
+            topics[topic_id] = _topic_label(topic_name, parent_name)
+            counts["topic"][topic_id] += n
+        counts["genre"][genre] += n
+        if year:
+            counts["year"][year] += n
+        counts["validity"][validity] += n
+        counts["disclosure_mode"][mode] += n
+    return _facet_lists(counts, publishers=publishers, topics=topics, counted=True)
 
 
 def catalogue_entry_get_public(*, pk: int) -> CatalogueEntry:

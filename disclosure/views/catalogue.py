@@ -125,15 +125,19 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     if status == 200:
         try:
             entries = catalogue_entry_list(filters=filters)
-            facets = catalogue_facets(filters)
         except SearchQueryError as error:
             form.add_error("q", str(error))
             status = 400
     if status == 200:
         page = catalogue_entry_page(entries, page=request.GET.get("page"))
+        # Counted per value only for a small set (decided by the page's capped count).
+        facets = catalogue_facets(filters, counted=not page.paginator.capped, results=entries)
         context.update(
             page=page,
             entries=page.object_list,
+            facets_counted=all(
+                value.count is not None for values in facets.values() for value in values
+            ),
             facet_groups=_facet_groups(facets, params),
             sort=filters.sort or ("relevance" if filters.q else "date"),
             sort_links=[

@@ -1,0 +1,178 @@
+"""A ranked search that reads only the page it shows: title matches first, then newest first.
+
+`SearchResults` is what the catalogue page paginates (it has `capped_count` and slicing, as
+`CappedPaginator` expects). It never reads and sorts every hit of a frequent word: at a
+million entries 投诉 is in 111,000 of them, and reading them all to sort by title tier and
+date took 7 s a page (docs/performance.md). Instead it chooses, per search, from the
+planner's estimate of how many index rows match (`estimate_hits`, PostgreSQL statistics):
+
+- **Rare** (fewer than `WALK_FROM_SHARE` of the index, or on SQLite): the GIN index (FTS5 on
+  SQLite) hands over the matches first, and only they are sorted: title tier, then date.
+- **Frequent**: each tier is a *walk* of the catalogue newest first (the entry_status_pubdate
+  index) with a primary-key probe of each entry's index row, stopping after the page: for a
+  word in one entry in nine, 20 hits cost about 180 probes. The title tier is walked only if
+  titles are frequent too, otherwise its few matches are read from the title GIN index.
+  Walking for a rare word is the planner trap of the search experiment (the whole catalogue
+  walked to find nothing), which is why the estimate decides.
+
+Counts are capped (`SEARCH_COUNT_CAP`): for a frequent word a sample of the index's first
+matches shows whether more than the cap are public, without reading the rest.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from types import ModuleType
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from disclosure.search.query import ParsedQuery
+
+# A search page says "more than 1,000 results" beyond this (and the facets then show no counts).
+SEARCH_COUNT_CAP = 1_000
+# A word in at least this share of the index is "frequent": walk the catalogue newest first.
+# Above the planner's default guess for a lexeme it has no statistics for (0.5 %), so that an
+# absent or rare word, whose estimate is that guess, always goes through the index.
+WALK_FROM_SHARE = 0.01
+# ... and in at least this many entries (small catalogues are read through the index).
+WALK_FROM_ROWS = 2_000
+# For a frequent word, the capped count looks at this many of the index's matches first.
+COUNT_SAMPLE_FACTOR = 1.5
+
+# Fields an exact (quoted) phrase is looked for in.
+PHRASE_FIELDS = ("title", "document_no", "keywords", "summary", "body")
+
+
+def with_phrases(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Keep the entries that hold every quoted phrase exactly (icontains on the text fields)."""
+    for phrase in parsed.phrases:
+        condition = Q()
+        for field in PHRASE_FIELDS:
+            condition |= Q(**{f"{field}__icontains": phrase})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How to search: walk (newest first, probing) or read the index's matches first."""
+
+    walk: bool
+    walk_titles: bool
+
+
+class SearchResults:
+    """The entries of `queryset` that match a search, ranked, read a page at a time.
+
+    `queryset` holds visibility and the facets (no ordering needed); slicing returns a list
+    of entries with `select_related` applied, in rank order: title matches (every term in the
+    title, document number or keywords) first, then newest first, then by id.
+    """
+
+    ordered = True  # for the paginator's check
+
+    def __init__(
+        self,
+        queryset: QuerySet,
+        parsed: ParsedQuery,
+        backend: ModuleType,
+        *,
+        select_related: tuple[str, ...] = (),
+        strategy: Strategy | None = None,
+    ) -> None:
+        self.base = queryset.order_by()
+        self.parsed = parsed
+        self.backend = backend
+        self.select_related = select_related
+        self._strategy = strategy
+
+    # --- the plan -------------------------------------------------------------------------
+
+    @cached_property
+    def strategy(self) -> Strategy:
+        """Walk or index-first, from the planner's estimates (one EXPLAIN on PostgreSQL)."""
+        if self._strategy is not None:
+            return self._strategy
+        estimate = self.backend.estimate_hits(self.parsed.terms)
+        if estimate is None:
+            return Strategy(walk=False, walk_titles=False)
+        documents, titles, rows = estimate
+        floor = max(WALK_FROM_ROWS, WALK_FROM_SHARE * rows)
+        return Strategy(walk=documents >= floor, walk_titles=titles >= floor)
+
+    def _matching(self, *, walk: bool) -> QuerySet:
+        terms = self.parsed.terms
+        expression = (
+            self.backend.probe_expression(terms, "any")
+            if walk
+            else self.backend.match_expression(terms)
+        )
+        return with_phrases(self.base.filter(expression), self.parsed)
+
+    def matching(self) -> QuerySet:
+        """Every matching entry, unordered (for facet counts over a small result)."""
+        return self._matching(walk=False)
+
+    # --- counting -------------------------------------------------------------------------
+
+    def capped_count(self, cap: int) -> int:
+        """How many entries match, counting at most cap + 1."""
+        if self.strategy.walk:
+            sample = int((cap + 1) * COUNT_SAMPLE_FACTOR)
+            sampled = with_phrases(
+                self.base.filter(self.backend.limited_match_expression(self.parsed.terms, sample)),
+                self.parsed,
+            )
+            found = sampled[: cap + 1].count()
+            if found > cap:
+                return found
+            # A filter kept few of the sample: count over every match (slower, but exact).
+        return self._matching(walk=False)[: cap + 1].count()
+
+    def count(self) -> int:
+        return self._matching(walk=False).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    # --- ranking --------------------------------------------------------------------------
+
+    def _tier(self, which: str) -> QuerySet:
+        """One tier's entries, newest first: "title" (title matches), "body_only" (the rest)."""
+        terms = self.parsed.terms
+        if which == "title" and not self.strategy.walk_titles:
+            expression = self.backend.title_match_expression(terms)
+        else:
+            expression = self.backend.probe_expression(terms, which)
+        queryset = with_phrases(self.base.filter(expression), self.parsed)
+        return queryset.order_by("-published_date", "-id").values_list("pk", flat=True)
+
+    def _ids(self, start: int, stop: int) -> list[int]:
+        if stop <= start:
+            return []
+        if not self.strategy.walk:
+            ranked = (
+                self._matching(walk=False)
+                .annotate(search_rank=self.backend.rank_expression(self.parsed.terms))
+                .order_by("-search_rank", "-published_date", "-id")
+                .values_list("pk", flat=True)
+            )
+            return list(ranked[start:stop])
+        ids = list(self._tier("title")[start:stop])
+        if len(ids) == stop - start:
+            return ids
+        # The title tier ends on this page: how long is it, then the rest from the body tier.
+        titles = start + len(ids) if ids else self._tier("title")[: start + 1].count()
+        offset = max(0, start - titles)
+        return ids + list(self._tier("body_only")[offset : offset + (stop - start) - len(ids)])
+
+    def __getitem__(self, key: Any) -> list:
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start, stop = key.start or 0, key.stop
+        if stop is None:
+            raise ValueError("search results are read a page at a time: give a stop")
+        ids = self._ids(start, stop)
+        rows = self.base.filter(pk__in=ids).select_related(*self.select_related)
+        by_id = {row.pk: row for row in rows} if ids else {}
+        return [by_id[pk] for pk in ids if pk in by_id]
