@@ -93,7 +93,17 @@ _WRITE_IN_WITH = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 def _new_version() -> str:
     # Never equal to an earlier one, in any process: no read-modify-write race as with incr.
-    return f"{time.time_ns():x}{secrets.token_hex(4)}"
+    # It opens with the time it was made (settle window: see version_age).
+    return f"{time.time_ns():x}.{secrets.token_hex(4)}"
+
+
+def version_age(version: str) -> float:
+    """Seconds since this version was made (by this machine's clock; large if unreadable)."""
+    try:
+        made = int(version.split(".", 1)[0], 16)
+    except ValueError:
+        return float("inf")
+    return (time.time_ns() - made) / 1e9
 
 
 def bump() -> None:
@@ -315,7 +325,10 @@ class AnonymousPageCacheMiddleware:
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if storable(request, response):
+        # With a read replica, a page rendered just after a write may come from a replica that
+        # has not replayed it yet: nothing is stored until the version is older than the lag.
+        settled = version_age(version) >= settings.GONGKAI_PAGE_CACHE_SETTLE_SECONDS
+        if settled and storable(request, response):
             headers = list(response.items())
             if getattr(getattr(request, "session", None), "accessed", False):
                 # SessionMiddleware (outside) adds this to the miss; a hit must say it too.

@@ -257,6 +257,9 @@ if GONGKAI_PAGE_CACHE and not _shared_cache and not DEBUG:
 GONGKAI_PAGE_CACHE_SECONDS = _env_int("GONGKAI_PAGE_CACHE_SECONDS", 300)
 if GONGKAI_PAGE_CACHE_SECONDS <= 0:
     _stop("GONGKAI_PAGE_CACHE_SECONDS", "must be a positive number of seconds")
+# Pages are stored only once the last write is this old: with an asynchronous read replica, its
+# lag (a page rendered from a replica that has not replayed a write must not be kept).
+GONGKAI_PAGE_CACHE_SETTLE_SECONDS = _env_int("GONGKAI_PAGE_CACHE_SETTLE_SECONDS", 0)
 
 # --- Auth --------------------------------------------------------------------------------------
 

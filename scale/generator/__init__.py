@@ -245,5 +245,8 @@ def generate(
 
     catalogue_facet_counts_rebuild()  # the catalogue page's facets read these counts
     timed("catalogue facet counts", started)
+    from config.page_cache import bump
+
+    bump()  # COPY bypasses Django's cursor: the page cache's write watch did not see the rows
     progress.done()
     return report

@@ -329,6 +329,14 @@ def test_bump_gives_up_every_page(client, entry):
     assert client.get(_entry_url(entry))[HEADER] == "miss"
 
 
+def test_nothing_is_stored_while_a_write_may_not_have_reached_a_replica(client, entry, settings):
+    settings.GONGKAI_PAGE_CACHE_SETTLE_SECONDS = 60  # the replica's lag, say
+
+    first, second = _twice(client, _entry_url(entry))
+
+    assert (first[HEADER], second[HEADER]) == ("miss", "miss")
+
+
 # --- Configuration ------------------------------------------------------------------------------
 
 
