@@ -4,6 +4,13 @@ Complaints, information requests and service-case query codes all use it. A trac
 readable and unguessable; the password is shown once and stored only as a hash; a wrong password
 and an unknown number give the same answer (and cost the same time); lookups are rate-limited
 per client address.
+
+The password is hashed with HMAC-SHA256 under a server-side key derived from SECRET_KEY (a
+pepper) and a per-record salt, not with the officials' slow password hashers: it is random
+(about 40 bits), so key stretching buys little, while the pepper means a copy of the database
+alone allows no offline guessing at all. Hashes made under a key in SECRET_KEY_FALLBACKS still
+verify, and so do hashes made earlier with Django's hashers (PBKDF2); both are rewritten with
+the current key at their first successful lookup. See docs/deployment.md, "Tracking passwords".
 """
 
 import datetime
@@ -13,10 +20,11 @@ from functools import lru_cache
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 # No 0/O, 1/I/L: read aloud over the phone or copied from paper without mistakes.
@@ -25,6 +33,8 @@ NUMBER_RANDOM_LENGTH = 6
 PASSWORD_LENGTH = 8
 LOOKUP_LIMIT = 20  # lookups per client address and window
 LOOKUP_WINDOW_SECONDS = 600
+HASH_ALGORITHM = "hmac_sha256"  # the stored form: hmac_sha256$<salt>$<hex digest>
+HASH_KEY_SALT = "gongkai.tracking.password"  # separates this key from SECRET_KEY's other uses
 
 
 class Trackable(models.Model):
@@ -40,9 +50,7 @@ class Trackable(models.Model):
 
     def tracking_password_check(self, raw: str) -> bool:
         """True when `raw` is this record's tracking password."""
-        return bool(self.tracking_password_hash) and check_password(
-            raw, self.tracking_password_hash
-        )
+        return tracking_password_verify(raw, self.tracking_password_hash)[0]
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,42 @@ def tracking_number_new(prefix: str, *, on: datetime.date | None = None) -> str:
     return f"{prefix}-{day:%Y%m%d}-{_random(NUMBER_RANDOM_LENGTH)}"
 
 
+def _digest(raw: str, salt: str, secret: str) -> str:
+    return salted_hmac(
+        HASH_KEY_SALT, f"{salt}${raw}", secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
+def tracking_password_hash(raw: str) -> str:
+    """The stored form of a tracking password: HMAC-SHA256 keyed by SECRET_KEY, salted per record.
+
+    Microseconds to compute (a PBKDF2 hash took 0.3-0.5 s of CPU per submission and lookup).
+    """
+    salt = secrets.token_hex(8)
+    return f"{HASH_ALGORITHM}${salt}${_digest(raw, salt, settings.SECRET_KEY)}"
+
+
+def tracking_password_verify(raw: str, stored: str) -> tuple[bool, bool]:
+    """(whether `raw` matches `stored`, whether `stored` should be rewritten with the current key).
+
+    Digests are compared in constant time, under SECRET_KEY and then each SECRET_KEY_FALLBACKS
+    key; a hash that is not ours (PBKDF2 and the like from Django's hashers, made before) is
+    checked by Django. A match under a fallback key or an old hasher asks for a rewrite.
+    """
+    if not stored:
+        return False, False
+    algorithm, _sep, rest = stored.partition("$")
+    if algorithm != HASH_ALGORITHM:
+        matches = check_password(raw, stored)
+        return matches, matches
+    salt, _sep, digest = rest.partition("$")
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    for index, secret in enumerate(keys):
+        if constant_time_compare(_digest(raw, salt, secret), digest):
+            return True, index > 0
+    return False, False
+
+
 def tracking_issue(record: Trackable, *, prefix: str) -> TrackingCredentials:
     """Give `record` a new number and password (hashed on the record); the caller saves it.
 
@@ -80,14 +124,24 @@ def tracking_issue(record: Trackable, *, prefix: str) -> TrackingCredentials:
         number=tracking_number_new(prefix), password=_random(PASSWORD_LENGTH)
     )
     record.tracking_no = credentials.number
-    record.tracking_password_hash = make_password(credentials.password)
+    record.tracking_password_hash = tracking_password_hash(credentials.password)
     return credentials
 
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A real hash to check against when the number is unknown, so both failures cost the same."""
-    return make_password(_random(PASSWORD_LENGTH))
+    return tracking_password_hash(_random(PASSWORD_LENGTH))
+
+
+def _rehash(record: Trackable, raw: str) -> None:
+    """Store `raw` under the current scheme and key (after a match under an older one)."""
+    record.tracking_password_hash = tracking_password_hash(raw)
+    if isinstance(record, models.Model) and record.pk is not None:
+        # A narrow UPDATE: no history row, no updated_at bump; the hash is not a change of state.
+        type(record)._default_manager.filter(pk=record.pk).update(
+            tracking_password_hash=record.tracking_password_hash
+        )
 
 
 def client_address(request: HttpRequest) -> str:
@@ -142,9 +196,14 @@ def tracking_lookup(
     tracking_lookup_allowed(client, scope=scope)
     record = queryset.filter(tracking_no=tracking_number_normalise(number)).first()
     if record is None:
-        check_password(password or "", _dummy_hash())
+        tracking_password_verify(password or "", _dummy_hash())
         return None
-    return record if record.tracking_password_check(password or "") else None
+    matches, outdated = tracking_password_verify(password or "", record.tracking_password_hash)
+    if not matches:
+        return None
+    if outdated:
+        _rehash(record, password or "")
+    return record
 
 
 def tracking_session_remember(request: HttpRequest, record: Trackable, *, scope: str) -> None:
