@@ -42,6 +42,7 @@ from complaints.models.complaints import (
     reconsideration_days,
     stage_workdays,
 )
+from complaints.selectors.ledger_cache import ledger_cache_bump
 from disclosure.actions.workflow import require_perm, workflow_move
 from disclosure.exceptions import TransitionNotAllowed
 from disclosure.images import image_without_metadata
@@ -62,6 +63,18 @@ class ComplaintRuleError(ValueError):
 
 def complaint_attachment_check(file: UploadedFile) -> str:
     """The file's content type if it is an accepted image or PDF within the size limit."""
+    return _attachment_prepared(file)[0]
+
+
+def _attachment_prepared(file: UploadedFile) -> tuple[str, bytes | None]:
+    """(content type, re-encoded image bytes or None for a PDF), checked once per upload.
+
+    The form, the action and the store all check a file; the image is decoded and re-encoded
+    once (it was three or four times), the result kept on the upload object.
+    """
+    prepared = getattr(file, "_complaint_prepared", None)
+    if prepared is not None:
+        return prepared
     if file.size is not None and file.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             gettext_lazy("The file is too large: at most %(limit)d MB is allowed."),
@@ -74,9 +87,12 @@ def complaint_attachment_check(file: UploadedFile) -> str:
             gettext_lazy("This file type is not accepted. Upload a JPEG or PNG image or a PDF."),
             code="attachment_type",
         )
+    data = None
     if content_type.startswith("image/"):
-        _image_reencoded(file, content_type)  # refuses a file that only starts like an image
-    return content_type
+        data = _image_reencoded(file, content_type)  # refuses a file that only starts like one
+    prepared = (content_type, data)
+    file._complaint_prepared = prepared
+    return prepared
 
 
 def _image_reencoded(file: UploadedFile, content_type: str) -> bytes:
@@ -91,16 +107,19 @@ def _image_reencoded(file: UploadedFile, content_type: str) -> bytes:
 
 
 def _attachment_store(complaint: Complaint, file: UploadedFile) -> ComplaintAttachment:
-    content_type = complaint_attachment_check(file)
-    if content_type.startswith("image/"):
-        data = _image_reencoded(file, content_type)
-    else:
+    content_type, data = _attachment_prepared(file)
+    if data is None:
         file.seek(0)
         data = file.read()
     attachment = ComplaintAttachment(complaint=complaint, content_type=content_type, size=len(data))
     attachment.file.save("upload", ContentFile(data), save=False)
     attachment.save()
     return attachment
+
+
+def _ledger_changed() -> None:
+    """The public ledger's cached counts are out of date once this transaction commits."""
+    transaction.on_commit(ledger_cache_bump)
 
 
 # --- Submission --------------------------------------------------------------------------------
@@ -194,6 +213,7 @@ def complaint_submit(
         for file in attachments:
             _attachment_store(complaint, file)
         _event(complaint, by=None, from_status="", note=_record_note(N_("Complaint received.")))
+        _ledger_changed()
         transaction.on_commit(lambda: complaints_cluster_alert(complaint=complaint))
     return complaint, credentials
 
@@ -254,6 +274,7 @@ def _move(
         record_field="complaint",
         values=values,
     )
+    _ledger_changed()  # after the move: outside a transaction, on_commit runs at once
     _due_refresh(complaint)
     return complaint
 
@@ -367,6 +388,7 @@ def complaint_transfer(
             raise TransitionNotAllowed(obj=locked, from_status=locked.status, to_status="transfer")
         locked.entity = entity
         locked.save(update_fields=["entity", "updated_at"])
+        _ledger_changed()
         _event(
             locked,
             by=by,
@@ -385,6 +407,7 @@ def complaint_request_information(
     require_perm(by, PERM_HANDLE)
     today = today or timezone.localdate()
     with transaction.atomic():
+        _ledger_changed()
         workflow_move(
             record=complaint,
             to=S.AWAITING_INFORMATION,
@@ -527,6 +550,7 @@ def complaint_add_information(
             if pause is not None:
                 pause.last = max(today, pause.first)
                 pause.save(update_fields=["last"])
+            _ledger_changed()
             workflow_move(
                 record=locked,
                 to=S.INVESTIGATING,

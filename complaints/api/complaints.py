@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -24,6 +25,7 @@ from complaints.selectors.complaints import (
     ledger_monthly_counts,
     ledger_state,
 )
+from complaints.selectors.ledger_cache import LedgerPaginator
 from disclosure.api.errors import ErrorDetailSerializer
 from disclosure.ratelimit import submission_rate_limit
 from disclosure.tracking import (
@@ -223,6 +225,12 @@ def _year_parameter(request: Request) -> int | None:
 YEAR_PARAMETER = OpenApiParameter("year", int, description="A year from 1949 to 2100.")
 
 
+class LedgerPagination(PageNumberPagination):
+    """The site's page-number pagination with the ledger's cached row count."""
+
+    django_paginator_class = LedgerPaginator
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("status", str, enum=Complaint.Status.values),
@@ -235,6 +243,7 @@ class LedgerListView(generics.ListAPIView):
 
     serializer_class = LedgerSerializer
     permission_classes = [AllowAny]
+    pagination_class = LedgerPagination
 
     def get_queryset(self):
         params = self.request.query_params

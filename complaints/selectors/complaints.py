@@ -17,6 +17,7 @@ from django.utils import timezone
 from complaints.models import Complaint, ComplaintEvent, Open311Token
 from complaints.models.complaints import IDENTITY_FIELDS, IN_PROGRESS
 from complaints.models.supervision import InspectionVisit, RectificationProject, VisitFinding
+from complaints.selectors.ledger_cache import ledger_cached
 from disclosure.models import AdministrativeEntity
 from disclosure.selectors.memberships import entity_ids_for_official
 
@@ -98,6 +99,34 @@ def complaints_ledger(
     return queryset
 
 
+OPEN311_COLUMNS = (
+    "tracking_no",
+    "status",
+    "category",
+    "received_on",
+    "updated_at",
+    "stage_due_on",
+    "department_name",
+)
+
+
+def complaints_open311() -> QuerySet:
+    """The ledger as Open311 lists it: `OPEN311_COLUMNS` only, as tuples (no model instances),
+    the department's name picked in SQL as Complaint.department picks the department."""
+    department_name = Coalesce(
+        "entity__name",
+        "case__entity__name",
+        "window__entity__name",
+        "item__entity__name",
+        "institution__supervising_department__name",
+    )
+    return (
+        Complaint.objects.annotate(department_name=department_name)
+        .order_by("-received_on", "-id")
+        .values_list(*OPEN311_COLUMNS)
+    )
+
+
 def complaint_public_get(number: str) -> Complaint | None:
     """One complaint by its tracking number, public fields only (Open311 requests/{id})."""
     return _public_queryset().filter(tracking_no=number).first()
@@ -116,11 +145,7 @@ def complaint_number_for_open311_token(token: str) -> str | None:
 
 def ledger_state(complaint: Complaint) -> str:
     """The ledger's state group: in_progress, concluded, declined or withdrawn."""
-    if complaint.status in CONCLUDED:
-        return "concluded"
-    if complaint.status in (S.DECLINED, S.WITHDRAWN):
-        return str(complaint.status)
-    return "in_progress"
+    return _ledger_group(complaint.status)
 
 
 @dataclass
@@ -151,11 +176,21 @@ class LedgerCounts:
 
 
 def _ledger_group(status: str) -> str:
-    return ledger_state(Complaint(status=status))
+    """ledger_state() of a status (without building a Complaint per grouped row)."""
+    if status in CONCLUDED:
+        return "concluded"
+    if status in (S.DECLINED, S.WITHDRAWN):
+        return str(status)
+    return "in_progress"
 
 
 def ledger_monthly_counts(*, year: int | None = None) -> LedgerCounts:
-    """Counts per month of receipt, by ledger state (one grouped query)."""
+    """Counts per month of receipt, by ledger state: one grouped query, cached until a complaint
+    action bumps the ledger's version (complaints.selectors.ledger_cache)."""
+    return ledger_cached(f"months:{year or 'all'}", lambda: _ledger_monthly_counts(year=year))
+
+
+def _ledger_monthly_counts(*, year: int | None) -> LedgerCounts:
     queryset = Complaint.objects.all()
     if year:
         queryset = queryset.filter(received_on__year=year)
@@ -198,20 +233,11 @@ def _department_row(department_id: int | None, name: str) -> dict:
     }
 
 
-def ledger_department_counts(*, today: datetime.date | None = None) -> list[dict]:
-    """Per department (never a person), from the records: complaints received, concluded, in
-    progress, declined, withdrawn and substantiated (fully or partly); accepted inspection visits
-    and their mean score; findings (serious or grave among them); rectification projects, open
-    and overdue (open past the due date, or marked by the sweep). Five queries, whatever the size.
-
-    A visit counts for the department it visited, the department of the window it visited, or
-    the supervising department of the institution it visited; a finding and a project for their
-    responsible department.
-    """
-    today = today or timezone.localdate()
-    rows: dict[int | None, dict] = {}
+def _department_complaint_counts() -> list[tuple[int | None, str, int, int]]:
+    """(department, status, complaints, substantiated) over every complaint: the one tally of
+    the department table that grows with the complaints, so the one cached."""
     # The department as Complaint.department picks it: the most specific target naming one.
-    complaints = (
+    return list(
         Complaint.objects.annotate(
             department=Coalesce(
                 "entity_id",
@@ -231,7 +257,25 @@ def ledger_department_counts(*, today: datetime.date | None = None) -> list[dict
         )
         .order_by()
     )
-    for key, status, n, substantiated in complaints:
+
+
+def ledger_department_counts(*, today: datetime.date | None = None) -> list[dict]:
+    """Per department (never a person), from the records: complaints received, concluded, in
+    progress, declined, withdrawn and substantiated (fully or partly); accepted inspection visits
+    and their mean score; findings (serious or grave among them); rectification projects, open
+    and overdue (open past the due date, or marked by the sweep). Five queries, whatever the size,
+    of which the complaints' tally (the big one) is cached until a complaint action bumps the
+    ledger's version; visits, findings and projects are few and counted live.
+
+    A visit counts for the department it visited, the department of the window it visited, or
+    the supervising department of the institution it visited; a finding and a project for their
+    responsible department.
+    """
+    today = today or timezone.localdate()
+    rows: dict[int | None, dict] = {}
+    for key, status, n, substantiated in ledger_cached(
+        "department-complaints", _department_complaint_counts
+    ):
         row = rows.setdefault(key, _department_row(key, ""))
         row["received"] += n
         row[_ledger_group(status)] += n

@@ -33,7 +33,7 @@ from complaints.models import Complaint, Open311Key
 from complaints.selectors.complaints import (
     complaint_number_for_open311_token,
     complaint_public_get,
-    complaints_ledger,
+    complaints_open311,
 )
 from disclosure.models import AdministrativeEntity
 from disclosure.ratelimit import RateLimited, submission_rate_limit
@@ -41,7 +41,8 @@ from services.models import ServiceCase, ServiceItem, ServiceWindow
 
 CLOSED_STATES = {"replied", "closed", "declined", "withdrawn"}
 DEFAULT_WINDOW_DAYS = 90
-MAX_RESULTS = 1000
+MAX_RESULTS = 1000  # the most one GET returns (`page_size` up to this)
+DEFAULT_PAGE_SIZE = 50  # what a GET returns without `page_size` (the spec lets a server limit it)
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_JURISDICTION_ID = "xigang.dalian.gov.cn"
 
@@ -247,30 +248,55 @@ def _end_of_day(day: datetime.date | None) -> str | None:
 
 def request_public(complaint: Complaint) -> dict:
     """One request as GET shows it: no identity, no citizen's text."""
+    department = complaint.department
     with translation.override(settings.LANGUAGE_CODE):
-        department = complaint.department
-        received = timezone.make_aware(
-            datetime.datetime.combine(complaint.received_on, datetime.time(9, 0))
+        return _request_row(
+            (
+                complaint.tracking_no,
+                complaint.status,
+                complaint.category,
+                complaint.received_on,
+                complaint.updated_at,
+                complaint.stage_due_on,
+                department.name if department is not None else None,
+            ),
+            statuses=dict(Complaint.Status.choices),
+            categories=dict(Complaint.Category.choices),
         )
-        return {
-            "service_request_id": complaint.tracking_no,
-            "status": "closed" if complaint.status in CLOSED_STATES else "open",
-            "status_notes": str(complaint.get_status_display()),
-            "service_name": str(complaint.get_category_display()),
-            "service_code": complaint.category,
-            "description": None,
-            "agency_responsible": department.name if department is not None else None,
-            "service_notice": "事事有回音，件件有着落",
-            "requested_datetime": received.isoformat(),
-            "updated_datetime": _iso(complaint.updated_at),
-            "expected_datetime": _end_of_day(complaint.stage_due_on),
-            "address": None,
-            "address_id": None,
-            "zipcode": None,
-            "lat": None,
-            "long": None,
-            "media_url": None,
-        }
+
+
+def _request_row(row: tuple, *, statuses: dict, categories: dict) -> dict:
+    """A request from a `complaints_open311()` row (OPEN311_COLUMNS), in the active language."""
+    number, status, category, received_on, updated_at, stage_due_on, department = row
+    received = timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(9, 0)))
+    return {
+        "service_request_id": number,
+        "status": "closed" if status in CLOSED_STATES else "open",
+        "status_notes": str(statuses.get(status, status)),
+        "service_name": str(categories.get(category, category)),
+        "service_code": category,
+        "description": None,
+        "agency_responsible": department,
+        "service_notice": "事事有回音，件件有着落",
+        "requested_datetime": received.isoformat(),
+        "updated_datetime": _iso(updated_at),
+        "expected_datetime": _end_of_day(stage_due_on),
+        "address": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+
+
+def _positive(raw: str | None, *, default: int, maximum: int | None = None) -> int | None:
+    """A positive whole number from a query parameter (None if malformed), capped at `maximum`."""
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+        return None
+    return min(int(raw), maximum) if maximum else int(raw)
 
 
 @csrf_exempt
@@ -281,8 +307,14 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         return _error("json", 404, "Unknown format.")
     if request.method == "POST":
         return _post_request(request, fmt)
-    queryset = complaints_ledger()
+    queryset = complaints_open311()
     params = request.GET
+    # Extensions of the spec, as other Open311 servers offer them: a page of `page_size`
+    # requests (DEFAULT_PAGE_SIZE, at most MAX_RESULTS), newest first, and its `page` number.
+    page_size = _positive(params.get("page_size"), default=DEFAULT_PAGE_SIZE, maximum=MAX_RESULTS)
+    page = _positive(params.get("page"), default=1)
+    if page_size is None or page is None:
+        return _error(fmt, 400, "page and page_size must be whole numbers from 1.")
     if params.get("service_request_id"):
         # (NUL dropped: PostgreSQL refuses it in a string)
         raw = params["service_request_id"].replace("\x00", "")
@@ -314,7 +346,13 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
                 queryset = queryset.exclude(status__in=CLOSED_STATES)
             elif wanted == {"closed"}:
                 queryset = queryset.filter(status__in=CLOSED_STATES)
-    data = [request_public(complaint) for complaint in queryset[:MAX_RESULTS]]
+    offset = (page - 1) * page_size
+    with translation.override(settings.LANGUAGE_CODE):
+        statuses, categories = dict(Complaint.Status.choices), dict(Complaint.Category.choices)
+        data = [
+            _request_row(row, statuses=statuses, categories=categories)
+            for row in queryset[offset : offset + page_size]
+        ]
     return _respond(fmt, data, root="service_requests", item="request")
 
 

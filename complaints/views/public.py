@@ -5,12 +5,12 @@ then remembers it, so that the follow-up forms need not ask for the password aga
 """
 
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,6 +38,11 @@ from complaints.selectors.complaints import (
     ledger_department_counts,
     ledger_monthly_counts,
 )
+from complaints.selectors.ledger_cache import (
+    LEDGER_CACHE_SECONDS,
+    LedgerPaginator,
+    ledger_cache_version,
+)
 from disclosure.exceptions import TransitionNotAllowed
 from disclosure.honeypot import honeypot_filled
 from disclosure.ratelimit import submission_rate_limit
@@ -64,17 +69,20 @@ def complaint_ledger(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category") or None
     if category not in Complaint.Category.values:
         category = None
-    page = Paginator(complaints_ledger(status=status, category=category), PAGE_SIZE).get_page(
+    page = LedgerPaginator(complaints_ledger(status=status, category=category), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    counts = ledger_monthly_counts()
     return render(
         request,
         "complaints/ledger_list.html",
         {
             "page_obj": page,
             "complaints": page.object_list,
-            "counts": counts,
+            # The monthly table is a template fragment cached under the ledger's version: the
+            # counts are read only when the fragment is rendered.
+            "counts": SimpleLazyObject(ledger_monthly_counts),
+            "counts_version": ledger_cache_version(),
+            "counts_seconds": LEDGER_CACHE_SECONDS,
             "departments": ledger_department_counts(),
             "statuses": Complaint.Status.choices,
             "categories": Complaint.Category.choices,

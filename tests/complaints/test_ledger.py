@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,6 +17,7 @@ from complaints.actions.complaints import (
 )
 from complaints.models import Complaint
 from complaints.selectors.complaints import ledger_monthly_counts
+from complaints.selectors.ledger_cache import ledger_cache_bump
 from tests.factories.complaints import (
     COMPLAINANT_EMAIL,
     COMPLAINANT_MOBILE,
@@ -88,12 +90,73 @@ def test_no_personal_data_on_the_ledger_or_the_api(client, mixed):
     assert statistics["reconciles"] is True
 
 
-@pytest.mark.parametrize("url", [LEDGER, "/api/v1/complaints/ledger/"])
-def test_ledger_query_count_does_not_grow(client, url):
+def _queries(client, url: str, *, cold: bool) -> int:
+    """The queries of one GET; `cold`: with the ledger's cached tallies dropped first."""
+    if cold:
+        ledger_cache_bump()  # the factories write past the actions, which would bump it
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url", [LEDGER, "/api/v1/complaints/ledger/", "/api/v1/complaints/statistics/"]
+)
+def test_ledger_query_count_does_not_grow(client, settings, url):
+    settings.GONGKAI_PAGE_CACHE = False  # the page's own queries, not a cached copy
     ComplaintFactory()
-    with CaptureQueriesContext(connection) as one:
-        assert client.get(url).status_code == 200
-    ComplaintFactory.create_batch(19)
-    with CaptureQueriesContext(connection) as twenty:
-        assert client.get(url).status_code == 200
-    assert len(twenty) == len(one)
+    one = (_queries(client, url, cold=True), _queries(client, url, cold=False))
+    ComplaintFactory.create_batch(39)
+    twenty = (_queries(client, url, cold=True), _queries(client, url, cold=False))
+    assert twenty == one
+    assert one[0] <= 10
+    assert one[1] < one[0]  # the tallies (and the row count) came from the cache
+
+
+def _page_total(client, **params) -> dict[str, str]:
+    """The totals row of the ledger page's monthly table."""
+    import re
+
+    html = client.get(LEDGER, params).content.decode()
+    return dict(re.findall(r'<td data-count="(\w+)">(\d+)</td>', html))
+
+
+def test_every_complaint_action_refreshes_the_cached_counts(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """The counts are cached until a complaint action commits: each action shows at once."""
+    settings.GONGKAI_PAGE_CACHE = False  # the ledger's own cache, not the page cache
+    handler = complaint_handler()
+    statistics = "/api/v1/complaints/statistics/"
+    assert _page_total(client)["received"] == "0"  # nothing yet, and that is cached too
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = submit_complaint()
+        second, _ = submit_complaint()
+    assert _page_total(client)["received"] == "2"
+    assert _page_total(client)["in_progress"] == "2"
+    assert client.get("/api/v1/complaints/ledger/").json()["count"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_decline(complaint=first, by=handler, reason="not_efficiency")
+    assert _page_total(client)["declined"] == "1"
+    assert client.get(statistics).json()["months"][-1]["declined"] == 1
+    assert client.get(LEDGER, {"status": "declined"}).context["page_obj"].paginator.count == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_withdraw(complaint=second, reason="已协商解决")
+    total = _page_total(client)
+    assert (total["in_progress"], total["withdrawn"], total["declined"]) == ("0", "1", "1")
+    departments = client.get("/api/v1/complaints/departments/").json()
+    assert sum(row["withdrawn"] for row in departments) == 1
+
+
+def test_a_write_outside_the_actions_shows_after_the_cache_expires(client, settings):
+    """The safety net: counts cached before a bulk write are recomputed after their lifetime."""
+    settings.GONGKAI_PAGE_CACHE = False
+    ComplaintFactory()
+    assert _page_total(client)["received"] == "1"
+    ComplaintFactory()  # past the actions: no bump
+    assert _page_total(client)["received"] == "1"  # cached
+    cache.clear()  # what LEDGER_CACHE_SECONDS does in time
+    assert _page_total(client)["received"] == "2"

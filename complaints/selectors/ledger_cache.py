@@ -1,0 +1,68 @@
+"""The public ledger's counts, cached under a version that every complaint action bumps.
+
+At 200,000 complaints the ledger's tallies (per month and state, per department, the number of
+rows a filter matches) are full scans of the table: 0.1-1 s each. They change only when a
+complaint is filed or changes state, target or finding, and every such change goes through an
+action in `complaints.actions.complaints`, which calls `ledger_cache_bump()` once the transaction
+commits. The bump moves the version, so every cached tally is recomputed at its next read; a
+tally is also recomputed after LEDGER_CACHE_SECONDS whatever happens, which bounds the staleness
+a write outside the actions (a bulk load, the generator, a manual SQL fix) or a per-process
+cache (LocMemCache without CACHE_URL: one cache per worker) can cause.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from functools import cached_property
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+
+VERSION_KEY = "complaints:ledger:version"
+LEDGER_CACHE_SECONDS = 300
+
+T = TypeVar("T")
+
+
+def ledger_cache_version() -> int:
+    """The current version of the ledger's cached tallies (created at random when missing, so a
+    restarted cache never hands back tallies stored under an old version)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, secrets.randbelow(2**31), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def ledger_cache_bump() -> None:
+    """Invalidate every cached ledger tally: call after a complaint is filed or changes state,
+    target or finding (the actions do, on commit)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or it was evicted): any new one invalidates
+        cache.set(VERSION_KEY, secrets.randbelow(2**31), timeout=None)
+
+
+def ledger_cached(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s value, cached under `name` and the current version."""
+    key = f"complaints:ledger:{ledger_cache_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=LEDGER_CACHE_SECONDS)
+    return value
+
+
+class LedgerPaginator(Paginator):
+    """A paginator whose row count (a `COUNT(*)` over the filtered ledger) is cached like the
+    other tallies, keyed by the count query's SQL."""
+
+    @cached_property
+    def count(self) -> int:
+        try:
+            sql = str(self.object_list.query)
+        except Exception:  # noqa: BLE001 - not a queryset, or one that can match nothing
+            return Paginator.count.func(self)
+        digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
+        return ledger_cached(f"count:{digest}", lambda: Paginator.count.func(self))
