@@ -4,8 +4,9 @@ Every change that moves a figure goes through here inside its own transaction: t
 actions (`_move` in `services.actions.cases`: acceptance, decisions, deemed approvals by the
 sweep, the joint meeting; the import calls the same actions) and the rating actions (a rating
 recorded, an appeal upheld). Each computes a record's *contribution* (which day's counters it
-adds to) before and after the change and adds the difference with `F()` increments, which
-commute, so concurrent actions never lose a count. The statistics cache is versioned: every
+adds to) before and after the change and adds the difference with increments (`INSERT … ON
+CONFLICT … DO UPDATE SET n = n + excluded.n`), which commute, so concurrent actions never lose a
+count; the sweep adds a whole batch's difference at once. The statistics cache is versioned: every
 change bumps the version at once and again on commit, so no report computed before the commit
 outlives it.
 
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Max, Min
+from django.db.models import Max, Min
 
 from services.models import Rating, ServiceCase, ServiceCasePause
 from services.models.summaries import (
@@ -109,19 +110,52 @@ def summary_apply(*, before: Contribution, after: Contribution) -> None:
     if not rows and not durations:
         return
     with transaction.atomic():
-        for (entity_id, item_id, day), changes in sorted(rows.items()):
-            row, _created = ServiceDailySummary.objects.get_or_create(
-                entity_id=entity_id, item_id=item_id, day=day
+        if rows:
+            _upsert_add(
+                ServiceDailySummary,
+                ("entity_id", "item_id", "day"),
+                COUNT_FIELDS,
+                [(*key, *(rows[key].get(f, 0) for f in COUNT_FIELDS)) for key in sorted(rows)],
             )
-            ServiceDailySummary.objects.filter(pk=row.pk).update(
-                **{field: F(field) + n for field, n in changes.items()}
+        if durations:
+            _upsert_add(
+                ServiceDurationCount,
+                ("entity_id", "item_id", "day", "workdays"),
+                ("count",),
+                [(*key, workdays, n) for (key, workdays), n in sorted(durations.items())],
             )
-        for ((entity_id, item_id, day), workdays), n in sorted(durations.items()):
-            row, _created = ServiceDurationCount.objects.get_or_create(
-                entity_id=entity_id, item_id=item_id, day=day, workdays=workdays
-            )
-            ServiceDurationCount.objects.filter(pk=row.pk).update(count=F("count") + n)
         statistics_cache_bump()
+
+
+def _upsert_add(model, keys: tuple[str, ...], counters: tuple[str, ...], rows: list[tuple]) -> None:
+    """Add each row's counters to the row with its keys, inserting it when missing: one query.
+
+    `INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n` (PostgreSQL, SQLite ≥ 3.24): the
+    increments commute, so concurrent actions never lose a count, and a batch of the sweep costs
+    one statement per table instead of a get-or-create and an update per row.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(c) for c in (*keys, *counters))
+    updates = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in counters)
+    width = len(keys) + len(counters)
+    adapt = connection.ops.adapt_datefield_value
+    day = keys.index("day")
+    per_statement = max(1, 900 // width)  # SQLite's default limit is 999 parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            params = [
+                adapt(value) if index == day else value
+                for row in chunk
+                for index, value in enumerate(row)
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - our names
+                f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}",
+                params,
+            )
 
 
 def summary_add_case(*, case: ServiceCase) -> None:
