@@ -7,20 +7,24 @@ rater's personal data reaches these pages: figures are counts.
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from disclosure.views.files import stored_file_response
-from services.models import AnnualInspectionItem, ServiceCase, ServiceItem
+from services.models import AnnualInspectionItem, ServiceItem
 from services.models.stars import STAR_THRESHOLDS, STAR_WEIGHTS, WindowMonthlyScore
 from services.selectors.items_public import (
     service_item_departments,
     service_item_public_detail_queryset,
     service_item_public_list,
 )
-from services.selectors.statistics import Period, period_half, service_figures
+from services.selectors.statistics import (
+    Period,
+    latest_completion_day,
+    period_half,
+    service_figures,
+)
 from services.selectors.windows import (
     window_latest_scored_month,
     window_public_queryset,
@@ -70,7 +74,7 @@ def record_period(*, on: datetime.date | None = None) -> Period:
     Anchored on the latest completion on record (the demo's cases are in 2006), so the record
     is never empty just because the data are old.
     """
-    latest = ServiceCase.objects.aggregate(latest=Max("completed_on"))["latest"]
+    latest = latest_completion_day()
     last = latest or on or timezone.localdate()
     first = (last.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
     return Period(first, last)
@@ -138,7 +142,7 @@ def window_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def centre(request: HttpRequest) -> HttpResponse:
     """The administrative service centre: how it serves, its assisted services, its figures."""
-    latest = ServiceCase.objects.aggregate(latest=Max("completed_on"))["latest"]
+    latest = latest_completion_day()
     period = period_half(latest.year, 1 if latest.month <= 6 else 2) if latest else None
     figures = service_figures(period=period) if period else None
     month = window_latest_scored_month()
