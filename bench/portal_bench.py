@@ -398,38 +398,59 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
 
 
 def explain(paths: list[tuple[str, str]]) -> list[dict]:
-    """EXPLAIN ANALYZE the slowest query of each page (rendered in this process)."""
+    """EXPLAIN ANALYZE the slowest query of each page (rendered in this process).
+
+    A page that fails is reported with its error, and the run goes on to the others.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    client = Client(raise_request_exception=False)
     plans = []
     for name, path in paths:
-        client.get(path)  # warm
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            elapsed = (time.perf_counter() - started) * 1000
-        selects = [q for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
-        if not selects:
-            continue
-        slowest = max(selects, key=lambda q: float(q["time"]))
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        plans.append(
-            {
-                "name": name,
-                "path": path,
-                "status": response.status_code,
-                "page_ms": round(elapsed, 1),
-                "queries": len(captured.captured_queries),
-                "sql": slowest["sql"],
-                "plan": plan,
-            }
-        )
+        try:
+            plans.extend(_explain_page(client, connection, CaptureQueriesContext, name, path))
+        except Exception as error:  # noqa: BLE001 - reported in the section, not fatal
+            plans.append({"name": name, "path": path, "error": f"{type(error).__name__}: {error}"})
     return plans
+
+
+def _explain_page(client, connection, capture, name: str, path: str) -> list[dict]:  # noqa: ANN001
+    client.get(path)  # warm
+    with capture(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        return [{"name": name, "path": path, "error": f"HTTP {response.status_code}"}]
+    selects = [q for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    if not selects:
+        return []
+    slowest = max(selects, key=lambda q: float(q["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return [
+        {
+            "name": name,
+            "path": path,
+            "status": response.status_code,
+            "page_ms": round(elapsed, 1),
+            "queries": len(captured.captured_queries),
+            "sql": slowest["sql"],
+            "plan": plan,
+        }
+    ]
+
+
+def sweep(env: dict[str, str]) -> dict:
+    """Time one `sweep_deadlines` (a failure is reported, the run goes on to the report)."""
+    try:
+        seconds, output = manage(env, "sweep_deadlines", capture=True)
+    except subprocess.CalledProcessError as error:
+        return {"seconds": None, "output": f"failed with exit status {error.returncode}"}
+    return {"seconds": round(seconds, 1), "output": output.strip()}
 
 
 def estimate(args: argparse.Namespace, counts: dict[str, int], gets: int, posts: int) -> str:
@@ -446,7 +467,7 @@ def estimate(args: argparse.Namespace, counts: dict[str, int], gets: int, posts:
     else:
         parts.append(("migrate and generate", 60 + counts["entries"] / 1000 * 1.2))
     parts += [
-        ("collectstatic", 30),
+        ("collectstatic", 60),
         (f"2 passes × {gets} GET + {posts} POST paths", drive_s),
         ("query plans", 10 + 50 * counts["entries"] / 1e6),
         ("2 sweeps", 5 + counts["cases"] * 76e-6),
@@ -611,10 +632,8 @@ def main() -> None:
     figures["plans"] = explain(paths)
     # The first sweep catches up on the month between the generated data's last day and today
     # (cases deemed approved, complaint stages overdue); the second is a day's steady state.
-    seconds, output = manage(env, "sweep_deadlines", capture=True)
-    figures["sweep"] = {"seconds": round(seconds, 1), "output": output.strip()}
-    seconds, output = manage(env, "sweep_deadlines", capture=True)
-    figures["sweep_again"] = {"seconds": round(seconds, 1), "output": output.strip()}
+    figures["sweep"] = sweep(env)
+    figures["sweep_again"] = sweep(env)
     # What a command costs before it does anything (Python, Django, the imports): part of
     # each sweep's time, not something that grows with the records.
     seconds, _output = manage(env, "shell", "-c", "pass")

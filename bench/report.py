@@ -219,6 +219,9 @@ def write(results: dict[str, list[Result]], figures: dict, *, machine: str) -> s
         "",
     ]
     for plan in figures.get("plans", []):
+        if "error" in plan:
+            lines += [f"**{plan['name']}** (`{plan['path']}`): failed: {plan['error']}.", ""]
+            continue
         sql = plan["sql"]
         if len(sql) > 1500:
             sql = sql[:1500] + " …"
