@@ -5,8 +5,9 @@ Installed when `DATABASE_REPLICA_URL` is set: settings add the `replica` alias a
 and no router.
 
 A request reads the replica only while it is a *public read*: a GET or HEAD, outside the
-officials' admin and workspace, from a client that carries no session cookie and no
-`Authorization` header (an anonymous visitor or a machine reading the API). Everything else
+officials' admin and workspace, from a client that carries no session cookie, no messages
+cookie and no `Authorization` header (an anonymous visitor or a machine reading the API): the
+requests the anonymous page cache (config.page_cache) answers. Everything else
 reads the primary:
 
 - any other request for its whole length: a POST, the admin, a signed-in official, a citizen
@@ -26,6 +27,7 @@ page cache and the statistics is in docs/deployment.md.
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http.cookie import parse_cookie
@@ -48,7 +50,8 @@ def reads_from_replica(environ: dict) -> bool:
     if path.startswith(officials):
         return False
     cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-    return not cookies.get(settings.SESSION_COOKIE_NAME)
+    # A session, or a message left by the POST that redirected here: the client has just acted.
+    return not (cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get(CookieStorage.cookie_name))
 
 
 def read_alias() -> str:

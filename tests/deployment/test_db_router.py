@@ -40,6 +40,7 @@ def environ(method: str = "GET", path: str = "/services/", **headers: str) -> di
         (environ(path="/admin/"), False),
         (environ(path="/officials/queue/"), False),
         (environ(HTTP_COOKIE="sessionid=abc"), False),
+        (environ(HTTP_COOKIE="messages=abc"), False),  # a POST just redirected here
         (environ(HTTP_AUTHORIZATION="Token abc"), False),
     ],
 )
