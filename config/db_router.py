@@ -4,7 +4,7 @@ Installed when `DATABASE_REPLICA_URL` is set: settings add the `replica` alias a
 (docs/deployment.md, "PostgreSQL: primary and read replicas"). Without it there is one database
 and no router.
 
-A request reads the replica only while it is a *public read*: a GET or HEAD, outside the
+A request reads the replica only while it is a *public read*: a GET, HEAD or OPTIONS, outside the
 officials' admin and workspace, from a client that carries no session cookie, no messages
 cookie and no `Authorization` header (an anonymous visitor or a machine reading the API): the
 requests the anonymous page cache (config.page_cache) answers. Everything else
