@@ -17,7 +17,9 @@ reads the primary:
 - every read inside a transaction on the primary (it must see what the transaction wrote, and
   `select_for_update` locks rows there);
 - everything outside a request: management commands (the sweep), the shell, the tests' own
-  code, migrations.
+  code, migrations;
+- the service statistics' sources (`PRIMARY_MODELS`), whose cached report must not be
+  computed from a replica that lags.
 
 Writes always go to the primary, and migrations run there only. A replica lags the primary by
 the time it takes to replay the stream (normally well under a second): what that means for the
@@ -34,6 +36,14 @@ from django.http.cookie import parse_cookie
 
 REPLICA_DB_ALIAS = "replica"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Read from the primary even in a public read: the sources of the service statistics. Their
+# report is cached under a version bumped when a change commits (services.selectors.statistics),
+# so a report computed from a replica that has not replayed that commit yet would be kept under
+# the new version for the cache's 10 minutes. A few grouped sums over small summary tables.
+PRIMARY_MODELS = frozenset(
+    {"services.servicedailysummary", "services.servicedurationcount", "services.consultationcount"}
+)
 
 # The alias this request (or this piece of code outside any request) reads from.
 _read_alias: ContextVar[str] = ContextVar("gongkai_read_alias", default=DEFAULT_DB_ALIAS)
@@ -83,7 +93,9 @@ class PrimaryReplicaRouter:
 
     def db_for_read(self, model: type, **hints: object) -> str:
         alias = _read_alias.get()
-        if alias == DEFAULT_DB_ALIAS or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        if alias == DEFAULT_DB_ALIAS or model._meta.label_lower in PRIMARY_MODELS:
+            return DEFAULT_DB_ALIAS
+        if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
         return alias
 

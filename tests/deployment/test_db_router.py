@@ -17,7 +17,12 @@ from django.urls import reverse
 
 from config import db_router
 from config.db_router import REPLICA_DB_ALIAS, PrimaryReplicaRouter, reads_from_replica
-from services.models import ServiceItem
+from services.models import (
+    ConsultationCount,
+    ServiceDailySummary,
+    ServiceDurationCount,
+    ServiceItem,
+)
 from tests.factories.disclosure import UserFactory
 from tests.factories.services import ServiceItemFactory
 
@@ -70,6 +75,18 @@ def test_the_router_follows_the_request_and_pins_to_the_primary_after_a_write():
     db_router.request_started_handler(None, environ=environ("POST"))
     try:
         assert router.db_for_read(ServiceItem) == DEFAULT_DB_ALIAS
+    finally:
+        db_router.request_finished_handler(None)
+
+
+def test_the_statistics_sources_are_read_from_the_primary_even_in_a_public_read():
+    router = PrimaryReplicaRouter()
+    db_router.request_started_handler(None, environ=environ(path="/statistics/"))
+    try:
+        assert router.db_for_read(ServiceDailySummary) == DEFAULT_DB_ALIAS
+        assert router.db_for_read(ServiceDurationCount) == DEFAULT_DB_ALIAS
+        assert router.db_for_read(ConsultationCount) == DEFAULT_DB_ALIAS
+        assert router.db_for_read(ServiceItem) == REPLICA_DB_ALIAS
     finally:
         db_router.request_finished_handler(None)
 
