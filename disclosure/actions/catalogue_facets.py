@@ -24,7 +24,7 @@ from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 
 from disclosure.models.catalogue import CatalogueEntry
-from disclosure.models.catalogue_facets import CatalogueFacetCount
+from disclosure.models.catalogue_facets import CatalogueFacetCount, CatalogueFacetTotal
 
 Facet = CatalogueFacetCount.Facet
 # (publisher id, facet, value as text)
@@ -57,7 +57,7 @@ def catalogue_entry_facet_contribution(entry: CatalogueEntry) -> Contribution:
 
 
 def catalogue_facet_counts_apply(*, before: Contribution, after: Contribution) -> None:
-    """Add `after - before` to the facet counts (inside the caller's transaction).
+    """Add `after - before` to the facet counts and their totals (in the caller's transaction).
 
     Rows are created on first use (race-free: a parallel insert of the same key is ignored)
     and changed by `F()` increments in key order, so concurrent actions neither lose a count
@@ -83,6 +83,21 @@ def catalogue_facet_counts_apply(*, before: Contribution, after: Contribution) -
             CatalogueFacetCount.objects.filter(
                 publisher_id=publisher_id, facet=facet, value=value
             ).update(count=F("count") + n)
+        totals: dict[tuple[str, str], int] = defaultdict(int)
+        for (_publisher_id, facet, value), n in changes:
+            totals[(facet, value)] += n
+        totals_changed = sorted((key, n) for key, n in totals.items() if n)
+        CatalogueFacetTotal.objects.bulk_create(
+            [
+                CatalogueFacetTotal(facet=facet, value=value, count=0)
+                for (facet, value), _n in totals_changed
+            ],
+            ignore_conflicts=True,
+        )
+        for (facet, value), n in totals_changed:
+            CatalogueFacetTotal.objects.filter(facet=facet, value=value).update(
+                count=F("count") + n
+            )
 
 
 def _counted_rows() -> dict[Key, int]:
@@ -110,21 +125,33 @@ def _counted_rows() -> dict[Key, int]:
 
 
 def catalogue_facet_counts_rebuild(*, batch_size: int = 5_000) -> int:
-    """Recompute every facet count from the entries; returns the rows written.
+    """Recompute every facet count and total from the entries; returns the count rows written.
 
     One transaction; on PostgreSQL the table is locked first, so a publication running
     meanwhile either committed before (and is counted) or adds its change to the new rows.
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
+            tables = (CatalogueFacetCount._meta.db_table, CatalogueFacetTotal._meta.db_table)
             with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {CatalogueFacetCount._meta.db_table} IN EXCLUSIVE MODE")
+                cursor.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
         rows = _counted_rows()
+        totals: dict[tuple[str, str], int] = defaultdict(int)
+        for (_publisher_id, facet, value), n in rows.items():
+            totals[(facet, value)] += n
         CatalogueFacetCount.objects.all().delete()
+        CatalogueFacetTotal.objects.all().delete()
         CatalogueFacetCount.objects.bulk_create(
             (
                 CatalogueFacetCount(publisher_id=publisher_id, facet=facet, value=value, count=n)
                 for (publisher_id, facet, value), n in sorted(rows.items())
+            ),
+            batch_size=batch_size,
+        )
+        CatalogueFacetTotal.objects.bulk_create(
+            (
+                CatalogueFacetTotal(facet=facet, value=value, count=n)
+                for (facet, value), n in sorted(totals.items())
             ),
             batch_size=batch_size,
         )

@@ -7,7 +7,7 @@ from disclosure.models.catalogue import (  # noqa: F401
     IndexNumberSerial,
     Topic,
 )
-from disclosure.models.catalogue_facets import CatalogueFacetCount  # noqa: F401
+from disclosure.models.catalogue_facets import CatalogueFacetCount, CatalogueFacetTotal  # noqa: F401
 from disclosure.models.entities import (  # noqa: F401
     AdministrativeEntity,
     AdministrativeEntityEvent,

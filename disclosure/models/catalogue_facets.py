@@ -46,3 +46,27 @@ class CatalogueFacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher_id} {self.facet}={self.value}: {self.count}"
+
+
+class CatalogueFacetTotal(models.Model):
+    """How many published entries, of every publisher, have one value of one facet.
+
+    The sum of `CatalogueFacetCount` over publishers, kept alongside it by the same actions,
+    so that the catalogue page reads about a hundred rows instead of one per publisher and
+    value (about 60,000 at 1,000 publishers); it subtracts the few rows of publishers that
+    are not announced.
+    """
+
+    facet = models.CharField(_("facet"), max_length=16, choices=CatalogueFacetCount.Facet.choices)
+    value = models.CharField(_("value"), max_length=32)
+    count = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("catalogue facet total")
+        verbose_name_plural = _("catalogue facet totals")
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="catalogue_facet_total_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}: {self.count}"

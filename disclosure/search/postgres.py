@@ -69,11 +69,11 @@ def limited_match_expression(terms: Sequence[QueryTerm], limit: int) -> EntrySql
     """Like `match_expression`, but only the first `limit` index rows that match (any order).
 
     For a capped count of a frequent word: whether more than N public entries match is
-    known from a sample of the index's hits, without reading all 100,000 of them.
+    known from a sample of the index's hits, without reading all 100,000 of them. Through
+    the GIN index always (migration 0014's function, as in 0007).
     """
     return EntrySql(
-        "{pk} = ANY(ARRAY(SELECT entry_id FROM disclosure_catalogue_search"
-        " WHERE document @@ %s::tsquery LIMIT %s))",
+        "{pk} = ANY((SELECT disclosure_catalogue_search_ids_sample(%s::tsquery, %s))::bigint[])",
         [tsquery_literal(terms), limit],
         output_field=BooleanField(),
     )

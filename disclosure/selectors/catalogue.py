@@ -19,11 +19,11 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear
 
 from disclosure.models.catalogue import CatalogueAttachment, CatalogueEntry, Topic
-from disclosure.models.catalogue_facets import CatalogueFacetCount
+from disclosure.models.catalogue_facets import CatalogueFacetCount, CatalogueFacetTotal
 from disclosure.models.entities import AdministrativeEntity
 from disclosure.search import (
     SEARCH_COUNT_CAP,
@@ -274,32 +274,56 @@ def _facet_lists(
 def _summary_facets(*, counted: bool) -> dict[str, list[FacetValue]]:
     """The whole public catalogue's facets, from the maintained counts (3 queries).
 
-    The counts are kept per publisher (see disclosure.models.catalogue_facets) and summed here
-    over announced publishers, the visibility rule of `CatalogueEntry.objects.published()`.
+    The totals over every publisher (`CatalogueFacetTotal`, about a hundred rows), less the
+    counts of publishers that are not announced (few; `CatalogueFacetCount` is kept per
+    publisher for this), which is the visibility rule of `CatalogueEntry.objects.published()`.
     """
-    rows = (
-        CatalogueFacetCount.objects.filter(publisher__status=AdministrativeEntity.Status.ANNOUNCED)
+    counts: dict[str, dict[Any, int]] = {name: defaultdict(int) for name in FACET_NAMES}
+
+    def add(facet: str, raw: str, n: int) -> None:
+        key: Any = int(raw) if facet in ("publisher", "topic", "year") else raw
+        counts[facet][key] += n
+
+    for facet, raw, n in CatalogueFacetTotal.objects.values_list("facet", "value", "count"):
+        add(facet, raw, n)
+    hidden = (
+        CatalogueFacetCount.objects.exclude(publisher__status=AdministrativeEntity.Status.ANNOUNCED)
         .values_list("facet", "value")
         .annotate(n=Sum("count"))
-        .filter(n__gt=0)
         .order_by()
     )
-    counts: dict[str, dict[Any, int]] = {name: {} for name in FACET_NAMES}
-    for facet, raw, n in rows:
-        key: Any = int(raw) if facet in ("publisher", "topic", "year") else raw
-        counts[facet][key] = n
-    publishers = dict(
-        AdministrativeEntity.objects.filter(pk__in=list(counts["publisher"])).values_list(
-            "pk", "name"
-        )
-    )
-    topics = {
-        pk: _topic_label(name, parent_name)
-        for pk, name, parent_name in Topic.objects.filter(pk__in=list(counts["topic"])).values_list(
-            "pk", "name", "parent__name"
-        )
-    }
+    for facet, raw, n in hidden:
+        add(facet, raw, -n)
+    for name in FACET_NAMES:
+        counts[name] = {key: n for key, n in counts[name].items() if n > 0}
+    publishers, topics = _facet_labels(list(counts["publisher"]), list(counts["topic"]))
     return _facet_lists(counts, publishers=publishers, topics=topics, counted=counted)
+
+
+def _facet_labels(
+    publisher_ids: list[int], topic_ids: list[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Names of these publishers and topics (a topic as "parent / name"), in one query."""
+    if not publisher_ids and not topic_ids:
+        return {}, {}
+    publishers = (
+        AdministrativeEntity.objects.filter(pk__in=publisher_ids)
+        .order_by()
+        .values_list(Value("p"), "pk", "name", Value(None, output_field=CharField()))
+    )
+    topics = (
+        Topic.objects.filter(pk__in=topic_ids)
+        .order_by()
+        .values_list(Value("t"), "pk", "name", "parent__name")
+    )
+    publisher_names: dict[int, str] = {}
+    topic_names: dict[int, str] = {}
+    for kind, pk, name, parent_name in publishers.union(topics, all=True):
+        if kind == "p":
+            publisher_names[pk] = name
+        else:
+            topic_names[pk] = _topic_label(name, parent_name)
+    return publisher_names, topic_names
 
 
 def _grouped_facets(

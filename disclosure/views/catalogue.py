@@ -77,12 +77,24 @@ def _query_string(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode({key: value for key, value in merged.items() if value not in (None, "")})
 
 
+# A facet lists its most frequent values (and the chosen one): at a million entries there are
+# a thousand publishers, and a link for each cost more to render than the rest of the page.
+# Every publisher is in the directory of entities, each with its latest entries.
+FACET_VALUES_SHOWN = 30
+
+
 def _facet_groups(
     facets: dict[str, list[FacetValue]], params: dict[str, Any]
 ) -> list[dict[str, Any]]:
     groups = []
     for name, label in FACETS:
         current = str(params.get(name) or "")
+        every = facets.get(name, [])
+        shown = [
+            value
+            for rank, value in enumerate(every)
+            if rank < FACET_VALUES_SHOWN or str(value.value) == current
+        ]
         values = [
             {
                 "label": value.label,
@@ -92,13 +104,14 @@ def _facet_groups(
                     params, **{name: None if str(value.value) == current else value.value}
                 ),
             }
-            for value in facets.get(name, [])
+            for value in shown
         ]
         groups.append(
             {
                 "name": name,
                 "label": label,
                 "values": values,
+                "more": len(every) - len(shown),
                 "clear_url": _query_string(params, **{name: None}) if current else "",
             }
         )
