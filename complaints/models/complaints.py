@@ -214,7 +214,9 @@ class Complaint(Trackable):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=list(IDENTITY_FIELDS))
+    # Neither the complainant's identity nor the tracking password's hash is copied into history
+    # (a hash rewritten under a new key or scheme would otherwise live on there).
+    history = HistoricalRecords(excluded_fields=[*IDENTITY_FIELDS, "tracking_password_hash"])
     objects = ComplaintQuerySet.as_manager()
 
     class Meta:

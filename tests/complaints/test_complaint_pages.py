@@ -210,3 +210,23 @@ def test_the_complainant_adds_information_and_withdraws(client):
     complaint.refresh_from_db()
     assert complaint.status == "withdrawn"
     assert client.post(f"{url}withdraw/", {"reason": "again"}).status_code == 400
+
+
+def test_an_image_is_decoded_and_reencoded_once_per_submission(client, settings, tmp_path):
+    """The form, the action and the store each check the file; the image is re-encoded once."""
+    from unittest import mock
+
+    from complaints.actions import complaints as actions
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("p.jpg", _jpeg_with_exif(), content_type="image/jpeg")
+    with mock.patch.object(
+        actions, "image_without_metadata", wraps=actions.image_without_metadata
+    ) as reencode:
+        response = client.post(NEW, {**_form(), "attachments": [upload]})
+
+    assert response.status_code == 302
+    assert reencode.call_count == 1
+    stored = ComplaintAttachment.objects.get().file.read()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not image.getexif()

@@ -152,3 +152,41 @@ def test_requests_list_query_count_does_not_grow(client):
 def test_name_never_leaks_through_the_xml(client):
     submit_complaint()
     assert COMPLAINANT_NAME not in client.get(f"{BASE}requests.xml").content.decode()
+
+
+def test_requests_come_in_pages_newest_first_and_validate(client):
+    """Without page_size a GET returns DEFAULT_PAGE_SIZE requests (the spec lets a server limit
+    the default); `page` and `page_size` (at most 1000) walk the rest; both pages validate."""
+    from complaints.views.open311 import DEFAULT_PAGE_SIZE
+
+    ComplaintFactory.create_batch(DEFAULT_PAGE_SIZE + 5)
+    newest_first = list(Complaint.objects.values_list("tracking_no", flat=True))
+
+    first = client.get(f"{BASE}requests.json").json()
+    second = client.get(f"{BASE}requests.json?page=2").json()
+    small = client.get(f"{BASE}requests.json?page_size=3&page=2").json()
+
+    assert [r["service_request_id"] for r in first] == newest_first[:DEFAULT_PAGE_SIZE]
+    assert [r["service_request_id"] for r in second] == newest_first[DEFAULT_PAGE_SIZE:]
+    assert [r["service_request_id"] for r in small] == newest_first[3:6]
+    _validate(first, "requests.json")
+    _validate(second, "requests.json")
+    big = client.get(f"{BASE}requests.json?page_size=5000").json()
+    assert len(big) == DEFAULT_PAGE_SIZE + 5  # capped at 1000, all of them here
+    for bad in ("0", "-1", "x", "²", "9999999999"):
+        answer = client.get(f"{BASE}requests.json?page_size={bad}")
+        assert answer.status_code == 400, bad
+        assert answer.json()[0]["code"] == 400
+    assert client.get(f"{BASE}requests.xml?page=0").status_code == 400
+
+
+def test_a_request_shows_the_department_it_is_about(client):
+    """agency_responsible: the department named, else the case's, window's or item's."""
+    department = AdministrativeEntityFactory(name="西岗区人力资源和社会保障局")
+    ComplaintFactory(entity=department)
+
+    (listed,) = client.get(f"{BASE}requests.json").json()
+    (single,) = client.get(f"{BASE}requests/{listed['service_request_id']}.json").json()
+
+    assert listed["agency_responsible"] == single["agency_responsible"] == department.name
+    assert listed == single
