@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0005_history_for_officials_edits'),
+        ("complaints", "0005_history_for_officials_edits"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='historicalcomplaint',
-            name='tracking_password_hash',
+            model_name="historicalcomplaint",
+            name="tracking_password_hash",
         ),
     ]
