@@ -207,6 +207,8 @@ def twins(tmp_path):  # noqa: ANN001, ANN201
             except subprocess.TimeoutExpired:
                 instance.process.kill()
                 instance.process.wait()
+        for instance in pair:  # shown by pytest when the test failed
+            print(f"--- gunicorn {instance.name} ---\n{instance.log.read_text()[-4000:]}")  # noqa: T201
         redis.flushdb()
         connection.close()  # the servers' connections are gone; flush the tables afresh
 
