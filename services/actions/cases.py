@@ -6,7 +6,7 @@ from `workdays.calendar.Deadline`.
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -423,9 +423,16 @@ def _sweep_save(
     `moves` holds (case, from status, note) for each changed case; the caller holds the locks.
     """
     now = timezone.now()
+    # One UPDATE per distinct set of new values (cases due the same day share them): Django's
+    # bulk_update builds a CASE per field and row, which cost more CPU than the rest of the sweep.
+    groups: dict[tuple, list[int]] = defaultdict(list)
     for case in cases:
         case.updated_at = now
-    ServiceCase.objects.bulk_update(cases, [*fields, "updated_at"])
+        groups[tuple(getattr(case, field) for field in fields)].append(case.pk)
+    for values, pks in groups.items():
+        ServiceCase.objects.filter(pk__in=pks).update(
+            **dict(zip(fields, values, strict=True)), updated_at=now
+        )
     ServiceCase.history.bulk_history_create(
         cases, update=True, default_change_reason=None, default_date=now
     )
