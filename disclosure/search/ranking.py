@@ -24,7 +24,8 @@ from functools import cached_property
 from types import ModuleType
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
 
 from disclosure.search.query import ParsedQuery
 
@@ -137,17 +138,31 @@ class SearchResults:
 
     # --- ranking --------------------------------------------------------------------------
 
-    def _tier(self, which: str) -> QuerySet:
-        """One tier's entries, newest first: "title" (title matches), "body_only" (the rest)."""
+    def _tier(self, which: str, tier: int, stop: int) -> tuple[str, tuple]:
+        """SQL of one tier's first `stop` entries, newest first: (id, date, tier) rows.
+
+        "title": title matches (walked, or from the title GIN index when titles are rare);
+        "body_only": the other matches, walked.
+        """
         terms = self.parsed.terms
         if which == "title" and not self.strategy.walk_titles:
             expression = self.backend.title_match_expression(terms)
         else:
             expression = self.backend.probe_expression(terms, which)
-        queryset = with_phrases(self.base.filter(expression), self.parsed)
-        return queryset.order_by("-published_date", "-id").values_list("pk", flat=True)
+        queryset = (
+            with_phrases(self.base.filter(expression), self.parsed)
+            .order_by("-published_date", "-id")
+            .values(rank_id=F("pk"), rank_date=F("published_date"), rank_tier=Value(tier))
+        )[:stop]
+        return queryset.query.sql_with_params()
 
     def _ids(self, start: int, stop: int) -> list[int]:
+        """The ids of the entries ranked start..stop: one query, whatever the strategy.
+
+        Walking, both tiers are walked up to `stop` entries each in one UNION ALL and the page
+        is cut from their union, so the page costs the same queries whether the title
+        matches fill it, end on it or are none (and a deep page at most `stop` per tier).
+        """
         if stop <= start:
             return []
         if not self.strategy.walk:
@@ -158,13 +173,16 @@ class SearchResults:
                 .values_list("pk", flat=True)
             )
             return list(ranked[start:stop])
-        ids = list(self._tier("title")[start:stop])
-        if len(ids) == stop - start:
-            return ids
-        # The title tier ends on this page: how long is it, then the rest from the body tier.
-        titles = start + len(ids) if ids else self._tier("title")[: start + 1].count()
-        offset = max(0, start - titles)
-        return ids + list(self._tier("body_only")[offset : offset + (stop - start) - len(ids)])
+        title_sql, title_params = self._tier("title", 1, stop)
+        body_sql, body_params = self._tier("body_only", 0, stop)
+        sql = (
+            f"SELECT rank_id FROM (SELECT * FROM ({title_sql}) title_tier"  # noqa: S608 - ORM SQL
+            f" UNION ALL SELECT * FROM ({body_sql}) body_tier) ranked"
+            " ORDER BY rank_tier DESC, rank_date DESC, rank_id DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*title_params, *body_params, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
 
     def __getitem__(self, key: Any) -> list:
         if isinstance(key, int):

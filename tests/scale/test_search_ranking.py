@@ -1,0 +1,130 @@
+"""Search ranking on a few thousand generated entries: title matches first, newer first, the
+same order whichever way the page is read (walk newest first, or the index's matches first),
+and the same query count for one hit and many (issue 9; correctness, not speed)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from disclosure.models import CatalogueEntry
+from disclosure.search import (
+    SEARCH_COUNT_CAP,
+    catalogue_entry_search,
+    catalogue_entry_search_results,
+)
+from disclosure.search.ranking import Strategy
+from disclosure.search.tokens import index_tokens, query_terms
+from scale.generator import Sizes, generate
+
+pytestmark = pytest.mark.django_db
+
+ENTRIES = Sizes(entities=12, entries=2500, institutions=0, cases=0, complaints=0, requests=0)
+WALK = Strategy(walk=True, walk_titles=True)
+WALK_BODIES_ONLY = Strategy(walk=True, walk_titles=False)
+INDEX_FIRST = Strategy(walk=False, walk_titles=False)
+WORDS = ("投诉", "营商环境")
+
+
+@pytest.fixture
+def generated() -> None:
+    generate(ENTRIES, seed=7, statistics_summary=False)
+
+
+def _public():
+    return CatalogueEntry.objects.published()
+
+
+def _title_tier(entry: CatalogueEntry, q: str) -> bool:
+    """Every term of `q` among the title fields' tokens (what the title tier means)."""
+    head = " ".join(part for part in (entry.title, entry.document_no, entry.keywords) if part)
+    tokens = set(index_tokens(head, bigrams=True))
+    return all(term.text in tokens for term in query_terms(q))
+
+
+def _page_ids(q: str, strategy: Strategy | None, start: int, stop: int) -> list[int]:
+    results = catalogue_entry_search_results(_public(), q, strategy=strategy)
+    return [entry.pk for entry in results[start:stop]]
+
+
+def test_title_matches_come_first_then_newer_before_older(generated) -> None:
+    for q in WORDS:
+        # given: the search, read whole through the index (the reference order)
+        reference = list(catalogue_entry_search(_public(), q, order="relevance"))
+        tiers = [_title_tier(entry, q) for entry in reference]
+        assert 20 < len(reference) < _public().count(), q  # a word of some hits, not all
+        assert any(tiers) and not all(tiers), q  # both tiers present
+        # then: title matches first ...
+        assert tiers == sorted(tiers, reverse=True), q
+        # ... and within a tier, newer before older (ties by id, newest id first)
+        for tier in (True, False):
+            keys = [
+                (entry.published_date, entry.pk)
+                for entry, in_title in zip(reference, tiers, strict=True)
+                if in_title is tier
+            ]
+            assert keys == sorted(keys, reverse=True), q
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [WALK, WALK_BODIES_ONLY, INDEX_FIRST, None],
+    ids=["walk", "walk-bodies", "index", "auto"],
+)
+def test_every_way_of_reading_a_page_gives_the_same_order(generated, strategy) -> None:
+    for q in WORDS:
+        reference = [entry.pk for entry in catalogue_entry_search(_public(), q, order="relevance")]
+        titles = sum(
+            1 for entry in CatalogueEntry.objects.filter(pk__in=reference) if _title_tier(entry, q)
+        )
+        # the first page, the page where title matches end, and a page of body matches
+        boundary = (titles // 20) * 20
+        for start in sorted({0, boundary, boundary + 20, max(0, len(reference) - 20)}):
+            assert _page_ids(q, strategy, start, start + 20) == reference[start : start + 20], (
+                q,
+                start,
+            )
+
+
+def test_counts_are_capped_and_exact_below_the_cap(generated) -> None:
+    for q in WORDS:
+        total = catalogue_entry_search(_public(), q, order="none").count()
+        for strategy in (WALK, INDEX_FIRST):
+            results = catalogue_entry_search_results(_public(), q, strategy=strategy)
+            assert results.capped_count(SEARCH_COUNT_CAP) == min(total, SEARCH_COUNT_CAP + 1)
+            assert results.capped_count(10) == 11
+
+
+def test_facet_filters_compose_with_the_ranking(generated) -> None:
+    publisher_id = _public().values_list("publisher_id", flat=True).order_by("publisher_id").first()
+    scoped = _public().filter(publisher_id=publisher_id)
+    for q in WORDS:
+        reference = [entry.pk for entry in catalogue_entry_search(scoped, q, order="relevance")]
+        for strategy in (WALK, INDEX_FIRST):
+            results = catalogue_entry_search_results(scoped, q, strategy=strategy)
+            assert [entry.pk for entry in results[0:20]] == reference[:20]
+            assert results.capped_count(SEARCH_COUNT_CAP) == min(
+                len(reference), SEARCH_COUNT_CAP + 1
+            )
+
+
+@pytest.mark.parametrize("strategy", [WALK, INDEX_FIRST], ids=["walk", "index"])
+def test_a_page_costs_the_same_queries_for_one_hit_and_many(generated, strategy) -> None:
+    def queries(q: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            results = catalogue_entry_search_results(
+                _public(), q, strategy=strategy, select_related=("publisher", "topic")
+            )
+            results.capped_count(SEARCH_COUNT_CAP)
+            page = results[0:20]
+            for entry in page:
+                assert entry.publisher.name and (entry.topic is None or entry.topic.name)
+        return len(context)
+
+    # a title word of a single entry (found among the title bigrams) against a frequent word
+    lone = next(
+        token
+        for entry in _public().order_by("pk")[:50]
+        for token in index_tokens(entry.title, bigrams=True)
+        if catalogue_entry_search(_public(), token, order="none").count() == 1
+    )
+    assert queries(lone) == queries("投诉") <= 6
