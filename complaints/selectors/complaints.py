@@ -7,9 +7,11 @@ complaint, and never to an official of the department complained about. Public s
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connections, router
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.utils import timezone
 from complaints.models import Complaint, ComplaintEvent, Open311Token
 from complaints.models.complaints import IDENTITY_FIELDS, IN_PROGRESS
 from complaints.models.supervision import InspectionVisit, RectificationProject, VisitFinding
-from complaints.selectors.ledger_cache import ledger_cached
+from complaints.selectors.ledger_cache import PRIMARY, ledger_cached
 from disclosure.models import AdministrativeEntity
 from disclosure.selectors.memberships import entity_ids_for_official
 
@@ -191,7 +193,7 @@ def ledger_monthly_counts(*, year: int | None = None) -> LedgerCounts:
 
 
 def _ledger_monthly_counts(*, year: int | None) -> LedgerCounts:
-    queryset = Complaint.objects.all()
+    queryset = Complaint.objects.using(PRIMARY)
     if year:
         queryset = queryset.filter(received_on__year=year)
     rows = (
@@ -238,7 +240,8 @@ def _department_complaint_counts() -> list[tuple[int | None, str, int, int]]:
     the department table that grows with the complaints, so the one cached."""
     # The department as Complaint.department picks it: the most specific target naming one.
     return list(
-        Complaint.objects.annotate(
+        Complaint.objects.using(PRIMARY)
+        .annotate(
             department=Coalesce(
                 "entity_id",
                 "case__entity_id",
@@ -259,23 +262,55 @@ def _department_complaint_counts() -> list[tuple[int | None, str, int, int]]:
     )
 
 
-def ledger_department_counts(*, today: datetime.date | None = None) -> list[dict]:
+def ledger_departments_key(*, today: datetime.date | None = None) -> str:
+    """What the per-department table depends on besides the complaints (whose changes bump the
+    ledger's version): the day (projects fall overdue at midnight) and a fingerprint of the
+    supervision records (how many visits, findings and projects, and their latest change), read
+    in one query over those small tables."""
+    today = today or timezone.localdate()
+    tables = {
+        "v": InspectionVisit._meta.db_table,
+        "f": VisitFinding._meta.db_table,
+        "p": RectificationProject._meta.db_table,
+    }
+    sql = (  # noqa: S608 - the models' own table names, no input
+        "SELECT (SELECT COUNT(*) FROM {v}), (SELECT MAX(updated_at) FROM {v}), "
+        "(SELECT COUNT(*) FROM {f}), (SELECT MAX(id) FROM {f}), "
+        "(SELECT COUNT(*) FROM {p}), (SELECT MAX(updated_at) FROM {p})"
+    ).format(**tables)
+    with connections[router.db_for_read(InspectionVisit)].cursor() as cursor:
+        cursor.execute(sql)
+        fingerprint = ":".join(str(value) for value in cursor.fetchone())
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+    return f"{today:%Y%m%d}:{digest}"
+
+
+def ledger_department_counts(
+    *, today: datetime.date | None = None, key: str | None = None
+) -> list[dict]:
     """Per department (never a person), from the records: complaints received, concluded, in
     progress, declined, withdrawn and substantiated (fully or partly); accepted inspection visits
     and their mean score; findings (serious or grave among them); rectification projects, open
-    and overdue (open past the due date, or marked by the sweep). Five queries, whatever the size,
-    of which the complaints' tally (the big one) is cached until a complaint action bumps the
-    ledger's version; visits, findings and projects are few and counted live.
+    and overdue (open past the due date, or marked by the sweep).
+
+    Cached under the ledger's version (bumped by every complaint action) and
+    `ledger_departments_key()` (pass it as `key` when already read): one query when cached, six
+    when not, whatever the size.
+    """
+    today = today or timezone.localdate()
+    key = key or ledger_departments_key(today=today)
+    return ledger_cached(f"departments:{key}", lambda: _department_counts(today=today))
+
+
+def _department_counts(*, today: datetime.date) -> list[dict]:
+    """ledger_department_counts() computed (the complaints' tally on the primary).
 
     A visit counts for the department it visited, the department of the window it visited, or
     the supervising department of the institution it visited; a finding and a project for their
     responsible department.
     """
-    today = today or timezone.localdate()
     rows: dict[int | None, dict] = {}
-    for key, status, n, substantiated in ledger_cached(
-        "department-complaints", _department_complaint_counts
-    ):
+    for key, status, n, substantiated in _department_complaint_counts():
         row = rows.setdefault(key, _department_row(key, ""))
         row["received"] += n
         row[_ledger_group(status)] += n

@@ -8,6 +8,10 @@ commits. The bump moves the version, so every cached tally is recomputed at its 
 tally is also recomputed after LEDGER_CACHE_SECONDS whatever happens, which bounds the staleness
 a write outside the actions (a bulk load, the generator, a manual SQL fix) or a per-process
 cache (LocMemCache without CACHE_URL: one cache per worker) can cause.
+
+The tallies are computed on the primary (`PRIMARY`), never on a read replica: a replica that
+has not yet replayed the commit that bumped the version would otherwise have its old figures
+kept under the new version. They are computed once per version, so the primary hardly notices.
 """
 
 import hashlib
@@ -18,7 +22,9 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS
 
+PRIMARY = DEFAULT_DB_ALIAS  # where cached tallies are counted (see above)
 VERSION_KEY = "complaints:ledger:version"
 LEDGER_CACHE_SECONDS = 300
 
@@ -65,4 +71,4 @@ class LedgerPaginator(Paginator):
         except Exception:  # noqa: BLE001 - not a queryset, or one that can match nothing
             return Paginator.count.func(self)
         digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
-        return ledger_cached(f"count:{digest}", lambda: Paginator.count.func(self))
+        return ledger_cached(f"count:{digest}", lambda: self.object_list.using(PRIMARY).count())

@@ -36,6 +36,7 @@ from complaints.selectors.complaints import (
     complaint_timeline,
     complaints_ledger,
     ledger_department_counts,
+    ledger_departments_key,
     ledger_monthly_counts,
 )
 from complaints.selectors.ledger_cache import (
@@ -72,18 +73,21 @@ def complaint_ledger(request: HttpRequest) -> HttpResponse:
     page = LedgerPaginator(complaints_ledger(status=status, category=category), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    departments_key = ledger_departments_key()
     return render(
         request,
         "complaints/ledger_list.html",
         {
             "page_obj": page,
             "complaints": page.object_list,
-            # The monthly table is a template fragment cached under the ledger's version: the
-            # counts are read only when the fragment is rendered.
+            # The monthly and department tables are template fragments cached under the
+            # ledger's version (and the departments' key): their figures are read only when a
+            # fragment is rendered.
             "counts": SimpleLazyObject(ledger_monthly_counts),
             "counts_version": ledger_cache_version(),
             "counts_seconds": LEDGER_CACHE_SECONDS,
-            "departments": ledger_department_counts(),
+            "departments": SimpleLazyObject(lambda: ledger_department_counts(key=departments_key)),
+            "departments_key": departments_key,
             "statuses": Complaint.Status.choices,
             "categories": Complaint.Category.choices,
             "status": status,

@@ -181,3 +181,24 @@ def test_visit_scores_feed_the_window_stars_through_the_recorded_component() -> 
     # (40×100 + 30×100 + 30×100 + 20×40) / 120 = 90 → 4 stars
     assert stars.weighted == Decimal("90.00")
     assert stars.stars == 4
+
+
+def test_supervision_changes_show_at_once_although_the_table_is_cached(client, settings):
+    """The department table is cached with a fingerprint of the visits, findings and projects:
+    a new accepted visit or project changes it without any complaint action."""
+    settings.GONGKAI_PAGE_CACHE = False  # the ledger's own cache, not the page cache
+    labour = _labour_bureau()
+
+    def figures() -> dict:
+        (row,) = [r for r in client.get(API).json() if r["department_id"] == labour.pk]
+        return row
+
+    before = figures()
+    assert figures() == before  # from the cache now
+    InspectionVisitFactory(status=A, entity=labour, score=90)
+    RectificationProjectFactory(responsible_entity=labour, status=P.IN_PROGRESS, due_date=PAST)
+
+    after = figures()
+    assert after["visits"] == before["visits"] + 1
+    assert after["projects_overdue"] == before["projects_overdue"] + 1
+    assert f'data-figure="visits">{after["visits"]}<' in client.get(LEDGER).content.decode()
