@@ -135,12 +135,17 @@ def catalogue_entry_list(
 class CappedPaginator(Paginator):
     """A paginator that counts at most `cap` rows, so a page never scans the whole table."""
 
-    def __init__(self, *args: Any, cap: int = COUNT_CAP, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cap: int = COUNT_CAP, known_count: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.cap = cap
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:  # e.g. from the maintained facet counts
+            return min(self.known_count, self.cap + 1)
         capped_count = getattr(self.object_list, "capped_count", None)
         if capped_count is not None:  # a search's results (disclosure.search.SearchResults)
             return capped_count(self.cap)
@@ -152,14 +157,28 @@ class CappedPaginator(Paginator):
 
 
 def catalogue_entry_page(
-    queryset: QuerySet[CatalogueEntry] | SearchResults, *, page: Any, per_page: int = PAGE_SIZE
+    queryset: QuerySet[CatalogueEntry] | SearchResults,
+    *,
+    page: Any,
+    per_page: int = PAGE_SIZE,
+    known_count: int | None = None,
 ) -> Page:
     """One page of a list; out-of-range or malformed page numbers give the nearest page.
 
     A list counts up to COUNT_CAP entries, a ranked search up to SEARCH_COUNT_CAP.
+    `known_count`: the number of entries when it is known without counting (the whole
+    catalogue's, from its facet counts: see `catalogue_facets_total`).
     """
     cap = SEARCH_COUNT_CAP if isinstance(queryset, SearchResults) else COUNT_CAP
-    return CappedPaginator(queryset, per_page, cap=cap).get_page(page)
+    return CappedPaginator(queryset, per_page, cap=cap, known_count=known_count).get_page(page)
+
+
+def catalogue_facets_total(facets: "dict[str, list[FacetValue]]") -> int | None:
+    """How many entries the facets were counted over (every entry has one publisher)."""
+    counts = [value.count for value in facets.get("publisher", [])]
+    if any(count is None for count in counts):
+        return None
+    return sum(counts)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from disclosure.selectors.catalogue import (
     catalogue_entry_page,
     catalogue_entry_pk_for_index_no,
     catalogue_facets,
+    catalogue_facets_total,
+    catalogue_filters_empty,
 )
 
 FACETS: tuple[tuple[str, Any], ...] = (
@@ -142,9 +144,16 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
             form.add_error("q", str(error))
             status = 400
     if status == 200:
-        page = catalogue_entry_page(entries, page=request.GET.get("page"))
-        # Counted per value only for a small set (decided by the page's capped count).
-        facets = catalogue_facets(filters, counted=not page.paginator.capped, results=entries)
+        if catalogue_filters_empty(filters):
+            # The whole catalogue: facets from the maintained counts, which also give the total.
+            facets = catalogue_facets(filters)
+            # (None or 0: no counts kept yet, e.g. after a bulk load: count the entries.)
+            total = catalogue_facets_total(facets) or None
+            page = catalogue_entry_page(entries, page=request.GET.get("page"), known_count=total)
+        else:
+            page = catalogue_entry_page(entries, page=request.GET.get("page"))
+            # Counted per value only for a small set (decided by the page's capped count).
+            facets = catalogue_facets(filters, counted=not page.paginator.capped, results=entries)
         context.update(
             page=page,
             entries=page.object_list,
