@@ -92,14 +92,16 @@ def catalogue_entry_search_results(
     *,
     select_related: tuple[str, ...] = (),
     strategy: Strategy | None = None,
+    ordering: tuple[str, ...] | None = None,
 ) -> SearchResults | QuerySet:
     """The search as the catalogue page shows it: ranked, counted (capped), a page at a time.
 
     Same matching and ranking as `catalogue_entry_search(order="relevance")`, but it reads
     only the page's rows, whatever the number of hits (disclosure.search.ranking): a frequent
     word walks the catalogue newest first, a rare one reads its matches from the index
-    first. Blank `q`: the queryset unchanged; nothing searchable: no entries. `strategy`
-    forces a plan (tests). Raises SearchQueryError like `catalogue_entry_search`.
+    first. Blank `q`: the queryset unchanged; nothing searchable: no entries. `ordering`: a
+    sort instead of the ranking (newest or oldest first walk too). `strategy` forces a plan
+    (tests). Raises SearchQueryError like `catalogue_entry_search`.
     """
     parsed: ParsedQuery | None = parse_query(q)
     if parsed is None:
@@ -107,7 +109,12 @@ def catalogue_entry_search_results(
     if not parsed.terms:
         return queryset.none()
     return SearchResults(
-        queryset, parsed, _backend(), select_related=select_related, strategy=strategy
+        queryset,
+        parsed,
+        _backend(),
+        select_related=select_related,
+        strategy=strategy,
+        ordering=ordering,
     )
 
 

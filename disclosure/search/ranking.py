@@ -74,7 +74,8 @@ class SearchResults:
 
     `queryset` holds visibility and the facets (no ordering needed); slicing returns a list
     of entries with `select_related` applied, in rank order: title matches (every term in the
-    title, document number or keywords) first, then newest first, then by id.
+    title, document number or keywords) first, then newest first, then by id. `ordering`
+    (field names, as for `order_by`) replaces the ranking by a sort the reader chose.
     """
 
     ordered = True  # for the paginator's check
@@ -87,12 +88,14 @@ class SearchResults:
         *,
         select_related: tuple[str, ...] = (),
         strategy: Strategy | None = None,
+        ordering: tuple[str, ...] | None = None,
     ) -> None:
         self.base = queryset.order_by()
         self.parsed = parsed
         self.backend = backend
         self.select_related = select_related
         self._strategy = strategy
+        self.ordering = ordering
 
     # --- the plan -------------------------------------------------------------------------
 
@@ -180,6 +183,12 @@ class SearchResults:
         """
         if stop <= start:
             return []
+        if self.ordering is not None:
+            # A sort chosen by the reader. By date, a frequent word walks the date index in
+            # that direction; other sorts read the index's matches first.
+            by_date = self.ordering[0].lstrip("-") == "published_date"
+            matching = self._matching(walk=self.strategy.walk and by_date)
+            return list(matching.order_by(*self.ordering).values_list("pk", flat=True)[start:stop])
         if not self.strategy.walk:
             ranked = (
                 self._matching(walk=False)

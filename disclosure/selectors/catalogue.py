@@ -118,15 +118,18 @@ def catalogue_entry_list(
     """Published entries, filtered and sorted, with publisher and topic preloaded.
 
     Sorts: `date` (newest first, the default), `date_asc`, `title`, and `relevance` when
-    searching (the default then: title matches first, then newest first). A search sorted by
-    relevance is a `SearchResults` (disclosure.search.ranking): it reads only the rows of
-    the page asked for, whatever the number of hits, and counts up to SEARCH_COUNT_CAP.
+    searching (the default then: title matches first, then newest first). A search is a
+    `SearchResults` (disclosure.search.ranking): it reads only the rows of the page asked
+    for, whatever the number of hits, and counts up to SEARCH_COUNT_CAP.
     """
     filters = filters or CatalogueFilters()
     sort = filters.sort or ("relevance" if filters.q else "date")
-    if filters.q and sort == "relevance":
+    if filters.q:
         base = catalogue_entry_filter(catalogue_public_queryset(), replace(filters, q=""))
-        return catalogue_entry_search_results(base, filters.q, select_related=LIST_RELATIONS)
+        ordering = None if sort == "relevance" else SORTS.get(sort, SORTS["date"])
+        return catalogue_entry_search_results(
+            base, filters.q, select_related=LIST_RELATIONS, ordering=ordering
+        )
     queryset = catalogue_entry_filter(catalogue_public_queryset(), filters)
     queryset = queryset.order_by(*SORTS.get(sort, SORTS["date"]))
     return _with_list_relations(queryset)

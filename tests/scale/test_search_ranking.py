@@ -128,3 +128,17 @@ def test_a_page_costs_the_same_queries_for_one_hit_and_many(generated, strategy)
         if catalogue_entry_search(_public(), token, order="none").count() == 1
     )
     assert queries(lone) == queries("投诉") <= 6
+
+
+@pytest.mark.parametrize("strategy", [WALK, INDEX_FIRST], ids=["walk", "index"])
+def test_a_search_sorted_by_date_walks_in_either_direction(generated, strategy) -> None:
+    for ordering in (("-published_date", "-id"), ("published_date", "id")):
+        reference = list(
+            catalogue_entry_search(_public(), "投诉", order="none")
+            .order_by(*ordering)
+            .values_list("pk", flat=True)
+        )
+        results = catalogue_entry_search_results(
+            _public(), "投诉", strategy=strategy, ordering=ordering
+        )
+        assert [entry.pk for entry in results[20:40]] == reference[20:40]
