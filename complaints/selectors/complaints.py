@@ -19,7 +19,7 @@ from django.utils import timezone
 from complaints.models import Complaint, ComplaintEvent, Open311Token
 from complaints.models.complaints import IDENTITY_FIELDS, IN_PROGRESS
 from complaints.models.supervision import InspectionVisit, RectificationProject, VisitFinding
-from complaints.selectors.ledger_cache import PRIMARY, ledger_cached
+from complaints.selectors.ledger_cache import PRIMARY, ledger_cached, ledger_cached_entry
 from disclosure.models import AdministrativeEntity
 from disclosure.selectors.memberships import entity_ids_for_official
 
@@ -190,6 +190,25 @@ def ledger_monthly_counts(*, year: int | None = None) -> LedgerCounts:
     """Counts per month of receipt, by ledger state: one grouped query, cached until a complaint
     action bumps the ledger's version (complaints.selectors.ledger_cache)."""
     return ledger_cached(f"months:{year or 'all'}", lambda: _ledger_monthly_counts(year=year))
+
+
+def ledger_page_tables() -> dict:
+    """The ledger page's monthly and department tables, each with a stamp naming the cached
+    computation it comes from (the page caches each table's HTML under its stamp)."""
+    months_stamp, months = ledger_cached_entry(
+        "months:all", lambda: _ledger_monthly_counts(year=None)
+    )
+    today = timezone.localdate()
+    key = ledger_departments_key(today=today)
+    departments_stamp, departments = ledger_cached_entry(
+        f"departments:{key}", lambda: _department_counts(today=today)
+    )
+    return {
+        "counts": months,
+        "counts_stamp": months_stamp,
+        "departments": departments,
+        "departments_stamp": f"{key}-{departments_stamp}",
+    }
 
 
 def _ledger_monthly_counts(*, year: int | None) -> LedgerCounts:

@@ -4,10 +4,14 @@ At 200,000 complaints the ledger's tallies (per month and state, per department,
 rows a filter matches) are full scans of the table: 0.1-1 s each. They change only when a
 complaint is filed or changes state, target or finding, and every such change goes through an
 action in `complaints.actions.complaints`, which calls `ledger_cache_bump()` once the transaction
-commits. The bump moves the version, so every cached tally is recomputed at its next read; a
-tally is also recomputed after LEDGER_CACHE_SECONDS whatever happens, which bounds the staleness
-a write outside the actions (a bulk load, the generator, a manual SQL fix) or a per-process
-cache (LocMemCache without CACHE_URL: one cache per worker) can cause.
+commits. The bump moves the version, so a cached tally is recomputed at its next read, but not
+more often than every `COMPLAINTS_LEDGER_REFRESH_SECONDS` (setting, default 10): while
+complaints pour in (a hundred a second at peak) every request would otherwise find a new
+version and recount 200,000 rows (1.4 s); in between, the last tally is served and one request
+(holding a lock in the cache) recounts while the others keep serving it. So the ledger shows a
+change within that many seconds. A tally is also recomputed after LEDGER_CACHE_SECONDS whatever
+happens, which bounds the staleness a write outside the actions (a bulk load, the generator, a
+manual SQL fix) or a per-process cache (LocMemCache without CACHE_URL: one per worker) causes.
 
 The tallies are computed on the primary (`PRIMARY`), never on a read replica: a replica that
 has not yet replayed the commit that bumped the version would otherwise have its old figures
@@ -16,10 +20,12 @@ kept under the new version. They are computed once per version, so the primary h
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS
@@ -27,6 +33,7 @@ from django.db import DEFAULT_DB_ALIAS
 PRIMARY = DEFAULT_DB_ALIAS  # where cached tallies are counted (see above)
 VERSION_KEY = "complaints:ledger:version"
 LEDGER_CACHE_SECONDS = 300
+DEFAULT_REFRESH_SECONDS = 10
 
 T = TypeVar("T")
 
@@ -50,14 +57,37 @@ def ledger_cache_bump() -> None:
         cache.set(VERSION_KEY, secrets.randbelow(2**31), timeout=None)
 
 
+def _refresh_seconds() -> float:
+    return float(getattr(settings, "COMPLAINTS_LEDGER_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
+
+
+def ledger_cached_entry(name: str, compute: Callable[[], T]) -> tuple[str, T]:
+    """(a stamp naming the computation served, `compute()`'s value), cached under `name`.
+
+    Served as cached while the version has not moved, or moved less than the refresh interval
+    after the value was computed; otherwise recomputed by the one request that takes the lock,
+    the others serving the previous value meanwhile.
+    """
+    key = f"complaints:ledger:{name}"
+    version = ledger_cache_version()
+    entry = cache.get(key)  # (version, computed at, value)
+    if entry is not None:
+        stored_version, computed_at, value = entry
+        fresh = stored_version == version or time.time() - computed_at < _refresh_seconds()
+        if fresh or not cache.add(f"{key}:lock", 1, timeout=60):
+            return f"{stored_version}-{computed_at}", value
+    try:
+        computed_at, value = time.time(), compute()
+        cache.set(key, (version, computed_at, value), timeout=LEDGER_CACHE_SECONDS)
+    finally:
+        if entry is not None:
+            cache.delete(f"{key}:lock")
+    return f"{version}-{computed_at}", value
+
+
 def ledger_cached(name: str, compute: Callable[[], T]) -> T:
-    """`compute()`'s value, cached under `name` and the current version."""
-    key = f"complaints:ledger:{ledger_cache_version()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=LEDGER_CACHE_SECONDS)
-    return value
+    """`compute()`'s value, cached under `name` (see ledger_cached_entry)."""
+    return ledger_cached_entry(name, compute)[1]
 
 
 class LedgerPaginator(Paginator):

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,15 +34,9 @@ from complaints.selectors.complaints import (
     complaint_for_tracking,
     complaint_timeline,
     complaints_ledger,
-    ledger_department_counts,
-    ledger_departments_key,
-    ledger_monthly_counts,
+    ledger_page_tables,
 )
-from complaints.selectors.ledger_cache import (
-    LEDGER_CACHE_SECONDS,
-    LedgerPaginator,
-    ledger_cache_version,
-)
+from complaints.selectors.ledger_cache import LEDGER_CACHE_SECONDS, LedgerPaginator
 from disclosure.exceptions import TransitionNotAllowed
 from disclosure.honeypot import honeypot_filled
 from disclosure.ratelimit import submission_rate_limit
@@ -73,21 +66,15 @@ def complaint_ledger(request: HttpRequest) -> HttpResponse:
     page = LedgerPaginator(complaints_ledger(status=status, category=category), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    departments_key = ledger_departments_key()
     return render(
         request,
         "complaints/ledger_list.html",
         {
             "page_obj": page,
             "complaints": page.object_list,
-            # The monthly and department tables are template fragments cached under the
-            # ledger's version (and the departments' key): their figures are read only when a
-            # fragment is rendered.
-            "counts": SimpleLazyObject(ledger_monthly_counts),
-            "counts_version": ledger_cache_version(),
-            "counts_seconds": LEDGER_CACHE_SECONDS,
-            "departments": SimpleLazyObject(lambda: ledger_department_counts(key=departments_key)),
-            "departments_key": departments_key,
+            # counts, departments and the stamps their cached HTML fragments are kept under
+            **ledger_page_tables(),
+            "tables_seconds": LEDGER_CACHE_SECONDS,
             "statuses": Complaint.Status.choices,
             "categories": Complaint.Category.choices,
             "status": status,

@@ -160,3 +160,28 @@ def test_a_write_outside_the_actions_shows_after_the_cache_expires(client, setti
     assert _page_total(client)["received"] == "1"  # cached
     cache.clear()  # what LEDGER_CACHE_SECONDS does in time
     assert _page_total(client)["received"] == "2"
+
+
+def test_under_a_stream_of_complaints_the_counts_are_recounted_at_most_every_interval(
+    client, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """At a hundred complaints a second each one bumps the version: the ledger keeps showing
+    the last tally (no recount of every row per request) until the refresh interval is over."""
+    from complaints.selectors import ledger_cache
+
+    settings.GONGKAI_PAGE_CACHE = False
+    settings.COMPLAINTS_LEDGER_REFRESH_SECONDS = 10
+    now = [1_000_000.0]
+    monkeypatch.setattr(ledger_cache.time, "time", lambda: now[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_complaint()
+    assert _page_total(client)["received"] == "1"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_complaint()
+    now[0] += 5
+    with CaptureQueriesContext(connection) as within:
+        assert _page_total(client)["received"] == "1"  # 5 s after the tally: still served
+    now[0] += 6
+    assert _page_total(client)["received"] == "2"  # 11 s: recounted
+    assert len(within) <= 3  # the page's list, its row count and the supervision fingerprint
