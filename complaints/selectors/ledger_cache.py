@@ -9,13 +9,15 @@ more often than every `COMPLAINTS_LEDGER_REFRESH_SECONDS` (setting, default 10):
 complaints pour in (a hundred a second at peak) every request would otherwise find a new
 version and recount 200,000 rows (1.4 s); in between, the last tally is served and one request
 (holding a lock in the cache) recounts while the others keep serving it. So the ledger shows a
-change within that many seconds. A tally is also recomputed after LEDGER_CACHE_SECONDS whatever
-happens, which bounds the staleness a write outside the actions (a bulk load, the generator, a
-manual SQL fix) or a per-process cache (LocMemCache without CACHE_URL: one per worker) causes.
+change within that many seconds. A tally is also recounted once it is LEDGER_CACHE_SECONDS
+old whatever happens (again by one request, the others serving the old one), which bounds the
+staleness a write outside the actions (a bulk load, the generator, a manual SQL fix) or a
+per-process cache (LocMemCache without CACHE_URL: one per worker) causes.
 
 The tallies are computed on the primary (`PRIMARY`), never on a read replica: a replica that
 has not yet replayed the commit that bumped the version would otherwise have its old figures
-kept under the new version. They are computed once per version, so the primary hardly notices.
+kept under the new version. They are recounted every 10 s at most, so the primary hardly
+notices.
 """
 
 import hashlib
@@ -32,7 +34,8 @@ from django.db import DEFAULT_DB_ALIAS
 
 PRIMARY = DEFAULT_DB_ALIAS  # where cached tallies are counted (see above)
 VERSION_KEY = "complaints:ledger:version"
-LEDGER_CACHE_SECONDS = 300
+LEDGER_CACHE_SECONDS = 300  # a tally's lifetime, whatever the version says
+KEEP_SECONDS = 24 * 3600
 DEFAULT_REFRESH_SECONDS = 10
 
 T = TypeVar("T")
@@ -73,12 +76,15 @@ def ledger_cached_entry(name: str, compute: Callable[[], T]) -> tuple[str, T]:
     entry = cache.get(key)  # (version, computed at, value)
     if entry is not None:
         stored_version, computed_at, value = entry
-        fresh = stored_version == version or time.time() - computed_at < _refresh_seconds()
-        if fresh or not cache.add(f"{key}:lock", 1, timeout=60):
+        age = time.time() - computed_at
+        current = stored_version == version and age < LEDGER_CACHE_SECONDS
+        if current or age < _refresh_seconds() or not cache.add(f"{key}:lock", 1, timeout=60):
             return f"{stored_version}-{computed_at}", value
     try:
         computed_at, value = time.time(), compute()
-        cache.set(key, (version, computed_at, value), timeout=LEDGER_CACHE_SECONDS)
+        # Kept well past its lifetime, so that an outdated tally is still there to be served
+        # while one request recounts (no stampede of recounts when it falls due).
+        cache.set(key, (version, computed_at, value), timeout=KEEP_SECONDS)
     finally:
         if entry is not None:
             cache.delete(f"{key}:lock")
