@@ -1,8 +1,11 @@
-"""Time /statistics/ on the demo database: each uncached render, then the cached one.
+"""Time /statistics/ and a service item page uncached: each render after clearing the cache.
 
-Usage: DATABASE_URL=sqlite:////tmp/demo.sqlite3 .venv/bin/python bench/services_statistics_bench.py
-[URL]. Prints the page's headline figures (to compare runs) and the timings; see
-docs/performance.md, "Service statistics".
+Usage: DATABASE_URL=… .venv/bin/python bench/services_statistics_bench.py [URL …]
+(default: /statistics/ and the first published item's page). BENCH_RUNS (default 20) renders
+per page, each after `cache.clear()` (so the statistics report is counted again; the anonymous
+page cache, when configured, is cleared too), then one cached render. Prints each page's
+headline figures (to compare runs), p50 and p95 uncached, the cached median, and the queries;
+see docs/performance.md, "Service statistics" and "What the figures say" (point 8).
 """
 
 import os
@@ -17,22 +20,44 @@ import django  # noqa: E402
 
 django.setup()
 from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-url = sys.argv[1] if len(sys.argv) > 1 else "/statistics/"
+from services.models import ServiceItem  # noqa: E402
+
+runs = int(os.environ.get("BENCH_RUNS", "20"))
+urls = sys.argv[1:]
+if not urls:
+    urls = ["/statistics/"]
+    item = ServiceItem.objects.filter(is_published=True).order_by("pk").first()
+    if item is not None:
+        urls.append(f"/services/items/{item.pk}/")
 client = Client(HTTP_HOST="localhost")
-first, second = [], []
-for _ in range(5):
-    cache.clear()
-    started = time.perf_counter()
-    response = client.get(url)
-    first.append(time.perf_counter() - started)
-    started = time.perf_counter()
-    client.get(url)
-    second.append(time.perf_counter() - started)
-html = response.content.decode()
-figures = dict(re.findall(r'data-figure="([\w-]+)">([^<]*)<', html))
-print(response.status_code, len(html), figures)
-runs = ", ".join(f"{t:.3f}" for t in first)
-print(f"uncached: median {statistics.median(first):.3f} s (runs: {runs})")
-print(f"cached:   median {statistics.median(second):.4f} s")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+for url in urls:
+    uncached, cached = [], []
+    for _ in range(runs):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            uncached.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        client.get(url)
+        cached.append(time.perf_counter() - started)
+    html = response.content.decode()
+    figures = dict(re.findall(r'data-figure="([\w-]+)">([^<]*)<', html))
+    print(url, response.status_code, len(html), figures)
+    print(
+        f"  uncached: p50 {statistics.median(uncached) * 1000:.1f} ms, "
+        f"p95 {p95(uncached) * 1000:.1f} ms over {runs} renders, "
+        f"{len(queries.captured_queries)} queries"
+    )
+    print(f"  cached:   p50 {statistics.median(cached) * 1000:.1f} ms")

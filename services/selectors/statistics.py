@@ -475,9 +475,14 @@ def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
     return report
 
 
-def _add(target: dict, counts: Mapping[str, int]) -> None:
-    for name, n in counts.items():
-        target[name] = target.get(name, 0) + n
+def _add(sums: dict, key: object, row: list[int]) -> None:
+    """Add `row` (the SUMS in order) to `sums[key]`, a list of the same length."""
+    total = sums.get(key)
+    if total is None:
+        sums[key] = row[:]
+    else:
+        for index, n in enumerate(row):
+            total[index] += n
 
 
 def statistics_report_uncached(*, period: Period, entity_id: int | None = None) -> dict:
@@ -497,17 +502,23 @@ def statistics_report_uncached(*, period: Period, entity_id: int | None = None) 
         .values_list("entity_id", "item_id", "month")
         .annotate(**SUMS)
     )
-    total: dict = dict.fromkeys(SUMS, 0)
+    sums: dict = {}
     per_entity: dict = {}
     per_item: dict = {}
     per_month: dict = {}
-    for entity, item, month, *sums in by_key_month:
-        counts = dict(zip(SUMS, (n or 0 for n in sums), strict=True))
-        _add(total, counts)
-        _add(per_entity.setdefault(entity, {}), counts)
-        _add(per_item.setdefault(item, {}), counts)
+    for entity, item, month, *row in by_key_month:
+        row = [n or 0 for n in row]
+        _add(sums, None, row)
+        _add(per_entity, entity, row)
+        _add(per_item, item, row)
         month = month.date() if isinstance(month, datetime.datetime) else month
-        _add(per_month.setdefault(month, {}), counts)
+        _add(per_month, month, row)
+
+    def named(table: dict) -> dict:
+        return {key: dict(zip(SUMS, row, strict=True)) for key, row in table.items()}
+
+    total = named(sums).get(None) or dict.fromkeys(SUMS, 0)
+    per_entity, per_item, per_month = named(per_entity), named(per_item), named(per_month)
 
     durations = (
         ServiceDurationCount.objects.filter(scope, _in(period))
