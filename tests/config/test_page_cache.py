@@ -1,12 +1,14 @@
 """The anonymous page cache: who is served from it, what is stored, and that nothing goes stale."""
 
 import datetime
+import io
 import pickle
 from unittest import mock
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -17,6 +19,7 @@ from disclosure.models import CatalogueEntry
 from tests.config.test_settings import run_manage
 from tests.factories.complaints import COMPLAINANT_MOBILE, COMPLAINANT_NAME, submit_complaint
 from tests.factories.disclosure import CatalogueEntryFactory, UserFactory, publish_entry
+from workdays.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 
@@ -319,6 +322,15 @@ def test_session_and_lockout_writes_keep_the_pages(client, entry):
     session.save()
 
     assert page_cache.current_version() == before
+
+
+def test_a_management_command_that_writes_gives_the_pages_up(client, entry):
+    CalendarDay.objects.all().delete()  # so that load_calendar has days to write
+    client.get("/")
+
+    call_command("load_calendar", stdout=io.StringIO())  # another process, in production
+
+    assert client.get("/")[HEADER] == "miss"
 
 
 def test_bump_gives_up_every_page(client, entry):
