@@ -21,9 +21,9 @@ version at once and again when the transaction commits, so that no process store
 rendered from pre-commit data under the new version. Writes that bypass Django's cursor
 (`COPY` in the scale generator) call `bump()` themselves.
 
-Public interface: `bump()`, the `X-Page-Cache: hit|miss` response header on every request the
-cache considered (absent on the others), and the settings `GONGKAI_PAGE_CACHE` and
-`GONGKAI_PAGE_CACHE_SECONDS`.
+Public interface: `bump()`, `dont_store()` (for a page showing figures known to be out of
+date), the `X-Page-Cache: hit|miss` response header on every request the cache considered
+(absent on the others), and the settings `GONGKAI_PAGE_CACHE` and `GONGKAI_PAGE_CACHE_SECONDS`.
 """
 
 import hashlib
@@ -32,6 +32,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import AppConfig
@@ -126,6 +127,15 @@ def current_version() -> str:
         cache.add(VERSION_KEY, _new_version(), timeout=None)
         version = cache.get(VERSION_KEY)
     return str(version)
+
+
+_dont_store: ContextVar[bool] = ContextVar("page_cache_dont_store", default=False)
+
+
+def dont_store() -> None:
+    """Keep the page being rendered out of the cache: it shows figures known to be out of date
+    (a tally served while it is being recounted), which must not outlive their own refresh."""
+    _dont_store.set(True)
 
 
 # --- Noticing writes -----------------------------------------------------------------------------
@@ -324,11 +334,16 @@ class AnonymousPageCacheMiddleware:
                 response[name] = value
             response[HEADER] = "hit"
             return response
-        response = self.get_response(request)
+        marker = _dont_store.set(False)
+        try:
+            response = self.get_response(request)
+            kept_out = _dont_store.get()
+        finally:
+            _dont_store.reset(marker)
         # With a read replica, a page rendered just after a write may come from a replica that
         # has not replayed it yet: nothing is stored until the version is older than the lag.
         settled = version_age(version) >= settings.GONGKAI_PAGE_CACHE_SETTLE_SECONDS
-        if settled and storable(request, response):
+        if settled and not kept_out and storable(request, response):
             headers = list(response.items())
             if getattr(getattr(request, "session", None), "accessed", False):
                 # SessionMiddleware (outside) adds this to the miss; a hit must say it too.

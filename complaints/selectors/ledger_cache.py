@@ -32,6 +32,8 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS
 
+from config import page_cache
+
 PRIMARY = DEFAULT_DB_ALIAS  # where cached tallies are counted (see above)
 VERSION_KEY = "complaints:ledger:version"
 LEDGER_CACHE_SECONDS = 300  # a tally's lifetime, whatever the version says
@@ -79,6 +81,10 @@ def ledger_cached_entry(name: str, compute: Callable[[], T]) -> tuple[str, T]:
         age = time.time() - computed_at
         current = stored_version == version and age < LEDGER_CACHE_SECONDS
         if current or age < _refresh_seconds() or not cache.add(f"{key}:lock", 1, timeout=60):
+            if not current:
+                # An out-of-date tally: the page showing it must not be kept in the page cache
+                # under the new content version, or it would outlive the refresh interval.
+                page_cache.dont_store()
             return f"{stored_version}-{computed_at}", value
     try:
         computed_at, value = time.time(), compute()

@@ -192,3 +192,28 @@ def test_under_a_stream_of_complaints_the_counts_are_recounted_at_most_every_int
     now[0] += 6
     assert _page_total(client)["received"] == "2"  # 11 s: recounted
     assert len(within) <= 3  # the page's list, its row count and the supervision fingerprint
+
+
+def test_a_page_showing_an_out_of_date_tally_is_not_kept_in_the_page_cache(
+    client, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Within the refresh interval the ledger shows the last tally; the anonymous page cache
+    must not keep that page, or the old figures would outlive the interval (up to its TTL)."""
+    from complaints.selectors import ledger_cache
+
+    settings.COMPLAINTS_LEDGER_REFRESH_SECONDS = 10
+    now = [1_000_000.0]
+    monkeypatch.setattr(ledger_cache.time, "time", lambda: now[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_complaint()
+    assert _page_total(client)["received"] == "1"
+    assert client.get(LEDGER)["X-Page-Cache"] == "hit"  # an up-to-date tally is cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_complaint()
+    now[0] += 5
+    assert _page_total(client)["received"] == "1"  # the last tally, within the interval
+    assert client.get(LEDGER)["X-Page-Cache"] == "miss"  # ...and that page was not stored
+    now[0] += 6
+    assert _page_total(client)["received"] == "2"
+    assert client.get(LEDGER)["X-Page-Cache"] == "hit"
