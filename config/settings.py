@@ -70,6 +70,9 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 elif not DEBUG and len(SECRET_KEY) < 50:
     _stop("DJANGO_SECRET_KEY", "must be at least 50 characters when DJANGO_DEBUG is off")
+# Earlier keys, still accepted for signatures and tracking passwords after a rotation
+# (docs/deployment.md, "Tracking passwords").
+SECRET_KEY_FALLBACKS = _env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = _env_list(
     "DJANGO_ALLOWED_HOSTS",

@@ -108,3 +108,16 @@ def test_cache_url_points_the_cache_at_redis():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "西岗"]
+
+
+def test_earlier_secret_keys_are_read_from_the_environment():
+    """After a key rotation the old keys stay accepted (sessions, tracking passwords)."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        DJANGO_SECRET_KEY_FALLBACKS="old-key-one, old-key-two",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['old-key-one', 'old-key-two']"
