@@ -53,6 +53,7 @@ GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
 # generator runs its own, so a fresh load needs none of these. Add yours here.
 REBUILD_COMMANDS: list[list[str]] = [
     ["rebuild_service_summaries"],
+    ["rebuild_catalogue_facets"],
 ]
 
 
