@@ -7,9 +7,11 @@ figures.
 """
 
 import csv
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import formats, numberformat, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -56,12 +58,13 @@ def _department(query) -> int | None:  # noqa: ANN001
     return _int(query.get("department"), 1, 2**62)
 
 
-def _figure_cells(rows: list) -> list[tuple]:
-    """Each row with its figures' table cells, as the template's `{{ n }}` would render them.
+def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) -> str:
+    """The table rows (`<tr>`) of `rows`, as the template's `{{ n }}` would render them.
 
     A table of a few hundred items rendered through an include per row cost most of the page's
     time (template lookups, and the locale's number format looked up for every number); the
     cells are built here, the format looked up once, and the output is the same bytes.
+    `link(row)` is the row's link (escaped here); `committed` adds the item's commitment.
     """
     # What `formats.number_format` (the template's `{{ n }}`) looks up for every number, once.
     language = get_language()
@@ -102,8 +105,13 @@ def _figure_cells(rows: list) -> list[tuple]:
             days(row.p90_workdays),
         )
         html = "".join(f"<td>{cell}</td>" for cell in cells) + "\n"
-        result.append((row, mark_safe(html)))  # noqa: S308 - every value escaped above
-    return result
+        if committed:
+            html += f"<td>{text(row.committed_days)}</td>"
+        result.append(
+            f'<tr><th scope="row"><a href="{conditional_escape(link(row))}">'
+            f"{conditional_escape(row.name)}</a></th>{html}</tr>"
+        )
+    return mark_safe("".join(result))  # noqa: S308 - every value escaped above
 
 
 def statistics_page(request: HttpRequest) -> HttpResponse:
@@ -111,6 +119,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     period = period_from_query(request.GET)
     department = _department(request.GET)
     report = statistics_report(period=period, entity_id=department)
+    query = request.GET.urlencode()
     totals, by_entity = report["totals"], report["by_entity"]
     by_item, by_month = report["by_item"], report["by_month"]
     month_chart = bar_chart(
@@ -130,14 +139,22 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "totals": totals,
-            "by_entity": _figure_cells(by_entity),
-            "by_item": _figure_cells(by_item),
+            "by_entity": by_entity,
+            "by_entity_rows": _figure_rows(
+                by_entity, link=lambda row: f"?{query}&department={row.key}", committed=False
+            ),
+            "by_item": by_item,
+            "by_item_rows": _figure_rows(
+                by_item,
+                link=lambda row: reverse("services:item-detail", args=[row.key]),
+                committed=True,
+            ),
             "by_month": by_month,
             "month_chart": month_chart,
             "rating_chart": rating_chart,
             "departments": service_item_departments(),
             "department": department,
-            "query": request.GET.urlencode(),
+            "query": query,
             "years": range(timezone.localdate().year, 2004, -1),
             "months": range(1, 13),
         },
