@@ -10,7 +10,6 @@ import datetime
 from typing import TextIO
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from complaints.actions.complaints import (
 )
 from complaints.models import Complaint, ComplaintEvent
 from disclosure.models import AdministrativeEntity
+from disclosure.tracking import tracking_password_hash
 from services.models import ServiceWindow
 
 DEMO_PASSWORD = "XG2006TS"  # noqa: S105 - the demo complaints' query password (printed; demo data only)
@@ -205,7 +205,7 @@ def load(*, out: TextIO) -> None:
             received_on=received,
         )
         Complaint.objects.filter(pk=complaint.pk).update(
-            tracking_no=number, tracking_password_hash=make_password(DEMO_PASSWORD)
+            tracking_no=number, tracking_password_hash=tracking_password_hash(DEMO_PASSWORD)
         )
         complaint.refresh_from_db()
         _date_last_event(complaint, received)

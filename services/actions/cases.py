@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from disclosure.actions.workflow import require_perm, workflow_event_record, workflow_move
 from disclosure.exceptions import TransitionNotAllowed
-from disclosure.tracking import TrackingCredentials, tracking_issue, tracking_number_normalise
+from disclosure.tracking import (
+    TrackingCredentials,
+    tracking_issue,
+    tracking_number_normalise,
+    tracking_password_hash,
+)
 from services.actions.summaries import case_contribution, summary_apply
 from services.models import (
     JointMeetingDecision,
@@ -161,7 +165,7 @@ def case_receive(
         # is stored only as a hash.
         case.case_no = case.tracking_no = tracking_number_normalise(case_no)
         if query_code:
-            case.tracking_password_hash = make_password(query_code)
+            case.tracking_password_hash = tracking_password_hash(query_code)
     else:
         credentials = tracking_issue(case, prefix=CASE_NO_PREFIX)
         case.case_no = case.tracking_no

@@ -357,7 +357,6 @@ def _receive_data(item, **extra):
 
 
 def test_receive_gives_the_case_number_and_query_code_once(client, clerk, department):
-    from django.contrib.auth.hashers import check_password
 
     item = ServiceItemFactory(entity=department)
     client.force_login(clerk)
@@ -374,7 +373,7 @@ def test_receive_gives_the_case_number_and_query_code_once(client, clerk, depart
     )
     code = response.context["received"].credentials.password
     assert case.case_no in response.content.decode() and code in response.content.decode()
-    assert check_password(code, case.tracking_password_hash)
+    assert case.tracking_password_check(code)
     assert case.events.get().actor == clerk
     assert case.history.count() == 1
 
