@@ -142,3 +142,19 @@ def test_a_search_sorted_by_date_walks_in_either_direction(generated, strategy) 
             _public(), "投诉", strategy=strategy, ordering=ordering
         )
         assert [entry.pk for entry in results[20:40]] == reference[20:40]
+
+
+def test_a_word_frequent_in_titles_is_walked_even_if_the_document_estimate_is_low() -> None:
+    """Title matches are document matches: the larger estimate decides (数据 at 1M entries
+    was estimated at 4,997 documents and 11,192 titles, and read all its matches: 0.5 s)."""
+    from types import SimpleNamespace
+
+    from disclosure.search.query import parse_query
+    from disclosure.search.ranking import SearchResults
+
+    backend = SimpleNamespace(estimate_hits=lambda terms: (4_997.0, 11_192.0, 999_310.0))
+    results = SearchResults(CatalogueEntry.objects.none(), parse_query("数据"), backend)
+
+    assert results.strategy.walk and results.strategy.walk_titles
+    rare = SimpleNamespace(estimate_hits=lambda terms: (4_997.0, 311.0, 999_310.0))
+    assert not SearchResults(CatalogueEntry.objects.none(), parse_query("数据"), rare).strategy.walk
