@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 from import_export.resources import ModelResource
 
+from disclosure.actions import catalogue as catalogue_actions
+from disclosure.actions import institutions as institution_actions
 from disclosure.models import (
     AdministrativeEntity,
     CatalogueEntry,
@@ -153,19 +155,7 @@ class AdministrativeEntityResource(ActionResource):
         return instance
 
 
-INSTITUTION_COLUMNS = (
-    "name",
-    "sector",
-    "supervising_department",
-    "address",
-    "hours",
-    "phone",
-    "supervision_phone",
-    "website",
-    "latitude",
-    "longitude",
-    "is_active",
-)
+INSTITUTION_COLUMNS = institution_actions.INSTITUTION_COLUMNS  # what an official may set
 
 
 class PublicInstitutionResource(ActionResource):
@@ -207,18 +197,7 @@ class PublicInstitutionResource(ActionResource):
         return institution_update(by=self.user, institution=instance, values=self.values(instance))
 
 
-FEE_COLUMNS = (
-    "institution",
-    "name",
-    "category",
-    "amount_min",
-    "amount_max",
-    "unit",
-    "legal_basis",
-    "approval_document",
-    "valid_from",
-    "valid_to",
-)
+FEE_COLUMNS = ("institution", *institution_actions.FEE_COLUMNS)
 
 
 class FeeItemResource(ActionResource):
@@ -254,24 +233,7 @@ class FeeItemResource(ActionResource):
         return fee_item_update(by=self.user, fee=instance, values=values)
 
 
-ENTRY_COLUMNS = (
-    "title",
-    "summary",
-    "body",
-    "publisher",
-    "document_no",
-    "formed_date",
-    "topic",
-    "genre",
-    "keywords",
-    "audience",
-    "disclosure_mode",
-    "exemption_reason",
-    "scope",
-    "art20_item",
-    "validity",
-    "valid_until",
-)
+ENTRY_COLUMNS = catalogue_actions.EDITABLE_COLUMNS  # what an official may set on a draft
 
 
 class CatalogueEntryResource(ActionResource):

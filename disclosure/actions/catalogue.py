@@ -61,27 +61,27 @@ from workdays.calendar import add_workdays
 # 20 working days of being formed or changed.
 PROACTIVE_PUBLICATION_WORKDAYS = 20
 
-# The fields an official may set on a draft; everything else is the workflow's.
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "body",
-        "publisher",
-        "document_no",
-        "formed_date",
-        "topic",
-        "genre",
-        "keywords",
-        "audience",
-        "disclosure_mode",
-        "exemption_reason",
-        "scope",
-        "art20_item",
-        "validity",
-        "valid_until",
-    }
+# The fields an official may set on a draft, in the order forms and imports show them;
+# everything else is the workflow's.
+EDITABLE_COLUMNS = (
+    "title",
+    "summary",
+    "body",
+    "publisher",
+    "document_no",
+    "formed_date",
+    "topic",
+    "genre",
+    "keywords",
+    "audience",
+    "disclosure_mode",
+    "exemption_reason",
+    "scope",
+    "art20_item",
+    "validity",
+    "valid_until",
 )
+EDITABLE_FIELDS = frozenset(EDITABLE_COLUMNS)
 M2M_FIELDS = frozenset({"co_publishers", "amends", "repeals"})
 
 Status = CatalogueEntry.Status

@@ -43,34 +43,33 @@ User = AbstractBaseUser | AnonymousUser
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
-INSTITUTION_FIELDS = frozenset(
-    {
-        "name",
-        "sector",
-        "supervising_department",
-        "address",
-        "hours",
-        "phone",
-        "supervision_phone",
-        "website",
-        "latitude",
-        "longitude",
-        "is_active",
-    }
+# The fields an official may set, in the order forms and imports show them.
+INSTITUTION_COLUMNS = (
+    "name",
+    "sector",
+    "supervising_department",
+    "address",
+    "hours",
+    "phone",
+    "supervision_phone",
+    "website",
+    "latitude",
+    "longitude",
+    "is_active",
 )
-FEE_FIELDS = frozenset(
-    {
-        "name",
-        "category",
-        "amount_min",
-        "amount_max",
-        "unit",
-        "legal_basis",
-        "approval_document",
-        "valid_from",
-        "valid_to",
-    }
+INSTITUTION_FIELDS = frozenset(INSTITUTION_COLUMNS)
+FEE_COLUMNS = (
+    "name",
+    "category",
+    "amount_min",
+    "amount_max",
+    "unit",
+    "legal_basis",
+    "approval_document",
+    "valid_from",
+    "valid_to",
 )
+FEE_FIELDS = frozenset(FEE_COLUMNS)
 
 
 def _require_scope(*, by: User, institution: PublicInstitution) -> None:
