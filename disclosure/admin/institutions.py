@@ -250,19 +250,7 @@ class PublicInstitutionForm(forms.ModelForm):
 
     class Meta:
         model = PublicInstitution
-        fields = [
-            "name",
-            "sector",
-            "supervising_department",
-            "address",
-            "hours",
-            "phone",
-            "supervision_phone",
-            "website",
-            "latitude",
-            "longitude",
-            "is_active",
-        ]
+        fields = list(actions.INSTITUTION_COLUMNS)  # what an official may set
 
 
 PublicInstitutionAdmin.form = PublicInstitutionForm
