@@ -15,14 +15,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from disclosure.models.entities import AdministrativeEntity
-from disclosure.models.institutions import FeeItem, Sector
+from disclosure.models.institutions import FeeItem, PublicInstitution, Sector
 from disclosure.sanitize import sanitize_html
 from disclosure.selectors.institutions import (
     completeness_for_official,
@@ -30,8 +30,8 @@ from disclosure.selectors.institutions import (
     completeness_ranking,
     fee_search,
     fee_self_inspection,
-    institution_detail_queryset,
     institution_list,
+    institution_page,
     sector_fee_comparison,
     sector_fee_table,
     sector_list,
@@ -128,7 +128,10 @@ def completeness_page(request: HttpRequest) -> HttpResponse:
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An institution's page: contacts, each published item, fee table, completeness."""
     today = timezone.localdate()
-    institution = get_object_or_404(institution_detail_queryset(day=today), pk=pk)
+    # Loaded as `institution_detail_queryset` loads it, in two fixed statements (a cold render).
+    institution = institution_page(pk=pk, day=today)
+    if institution is None:
+        raise Http404(f"No {PublicInstitution._meta.object_name} matches the given query.")
     items = [
         {
             "item": item,
