@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,6 +27,13 @@ from complaints.selectors.complaints import (
     complaints_visible_to,
     official_is_accused,
 )
+from disclosure.actions.workflow import (
+    SEEN_STATUS_FIELD,
+    StaleWorkflowPage,
+    workflow_guard,
+    workflow_seen_status_check,
+)
+from disclosure.admin.entities import seen_status_posted
 from disclosure.exceptions import TransitionNotAllowed
 from disclosure.models import AdministrativeEntity
 
@@ -132,6 +140,20 @@ class WorkflowForm(forms.Form):
         )
 
 
+# The status each step leads to (transfer keeps the status): a second identical move is told
+# "already … someone else made this move first".
+STEP_TO_STATUS = {
+    "register": S.REGISTERED,
+    "decline": S.DECLINED,
+    "assign": S.ASSIGNED,
+    "investigate": S.INVESTIGATING,
+    "request_information": S.AWAITING_INFORMATION,
+    "conclude": S.CONCLUDED,
+    "reply": S.REPLIED,
+    "close": S.CLOSED,
+}
+
+
 def workflow_run(complaint: Complaint, by, data: dict) -> None:
     step, note = data["step"], data.get("note") or ""
     if step == "register":
@@ -191,6 +213,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     search_fields = ["tracking_no"]
     ordering = ["stage_due_on", "id"]
     inlines = [ComplaintEventInline]
+    change_form_template = "complaints/admin_change_form.html"
 
     def get_queryset(self, request: HttpRequest):
         return complaints_visible_to(request.user).defer(*IDENTITY_FIELDS)
@@ -269,12 +292,17 @@ class ComplaintAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        extra_context["workflow_url"] = reverse(
-            "admin:complaints_complaint_workflow", args=[object_id]
-        )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.user.has_perm(actions.PERM_HANDLE):
+            # The button carries the status this page shows (stale pages: see workflow_view).
+            url = reverse("admin:complaints_complaint_workflow", args=[obj.pk])
+            context["workflow_buttons"] = [
+                {
+                    "label": _("Take a workflow step"),
+                    "url": f"{url}?{urlencode({SEEN_STATUS_FIELD: obj.status})}",
+                }
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def attachment_view(self, request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
         complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
@@ -287,15 +315,44 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         return response
 
     def workflow_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The step form; it posts the status the official saw (`SEEN_STATUS_FIELD`).
+
+        The step runs inside `workflow_guard`: under the row lock, a complaint whose status is
+        no longer the one seen (someone moved it meanwhile), or a form that does not say, is
+        refused, nothing is changed and the form is shown again with the current status
+        (409; 400 when the form did not say). A link from a change page that showed another
+        status leads back to the complaint with the message.
+        """
         complaint = get_object_or_404(
             complaints_visible_to(request.user).defer(*IDENTITY_FIELDS), pk=pk
         )
         if not request.user.has_perm(actions.PERM_HANDLE):
             raise PermissionDenied
-        form = WorkflowForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        change_url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        if request.method != "POST" and SEEN_STATUS_FIELD in request.GET:
             try:
-                workflow_run(complaint, request.user, form.cleaned_data)
+                workflow_seen_status_check(
+                    complaint, complaint.status, request.GET[SEEN_STATUS_FIELD]
+                )
+            except StaleWorkflowPage as error:
+                messages.error(request, str(error))
+                return HttpResponseRedirect(change_url)
+        form = WorkflowForm(request.POST or None)
+        status = 200
+        stale = None
+        if request.method == "POST":
+            seen = seen_status_posted(request)
+            to_status = STEP_TO_STATUS.get(request.POST.get("step", ""), "")
+            try:
+                workflow_seen_status_check(complaint, complaint.status, seen, to_status)
+            except StaleWorkflowPage as error:
+                stale = error
+        if request.method == "POST" and stale is None and form.is_valid():
+            try:
+                with workflow_guard(record=complaint, seen_status=seen, to_status=to_status):
+                    workflow_run(complaint, request.user, form.cleaned_data)
+            except StaleWorkflowPage as error:
+                stale = error
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for field, errors in error.error_dict.items():
@@ -306,9 +363,11 @@ class ComplaintAdmin(SimpleHistoryAdmin):
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Done."))
-                return HttpResponseRedirect(
-                    reverse("admin:complaints_complaint_change", args=[complaint.pk])
-                )
+                return HttpResponseRedirect(change_url)
+        if stale is not None:
+            complaint.refresh_from_db(fields=["status"])
+            form.add_error(None, str(stale))
+            status = 409 if stale.seen_status and stale.seen_status != stale.current else 400
         context = {
             **self.admin_site.each_context(request),
             "title": _("Workflow step for %(number)s") % {"number": complaint.tracking_no},
@@ -316,8 +375,11 @@ class ComplaintAdmin(SimpleHistoryAdmin):
             "form": form,
             "next_statuses": sorted(TRANSITIONS.get(complaint.status, ())),
             "opts": self.model._meta,
+            "seen_status_field": SEEN_STATUS_FIELD,
         }
-        return TemplateResponse(request, "complaints/complaint_admin_workflow.html", context)
+        return TemplateResponse(
+            request, "complaints/complaint_admin_workflow.html", context, status=status
+        )
 
 
 @admin.register(Open311Key)

@@ -18,12 +18,19 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.actions import entities as entity_actions
 from disclosure.actions import normative as normative_actions
+from disclosure.actions.workflow import (
+    SEEN_STATUS_FIELD,
+    StaleWorkflowPage,
+    workflow_guard,
+    workflow_seen_status_check,
+)
 from disclosure.admin.scoping import EntityScopedAdminMixin
 from disclosure.exceptions import TransitionNotAllowed
 from disclosure.models.entities import (
@@ -72,7 +79,71 @@ class WorkflowForm(forms.Form):
         self.fields["note"].required = step.note_required
 
 
-class WorkflowAdminMixin:
+def workflow_button_url(url: str, obj: models.Model) -> str:
+    """A workflow button's link: it carries the status the change page shows (stale pages)."""
+    return f"{url}?{urlencode({SEEN_STATUS_FIELD: obj.status})}"
+
+
+def seen_status_posted(request: HttpRequest) -> str | None:
+    """The status a workflow POST says its official saw: the form's hidden field, else the
+    button link's query string (the form posts to the URL it was opened with)."""
+    return request.POST.get(SEEN_STATUS_FIELD) or request.GET.get(SEEN_STATUS_FIELD)
+
+
+class WorkflowSeenStatusMixin:
+    """Stale pages: a workflow form posts the status its official saw; the move checks it.
+
+    The button on the change page links with `?seen_status=` (the status that page showed); a
+    button from a page older than the record's last move sends the official back to the record
+    with a message. The step's form carries the status in a hidden field, and the action runs
+    inside `workflow_guard`, which locks the row and refuses when the status is no longer the
+    one seen (or the form does not say): nothing is changed and the form is shown again with the
+    message, the record's current status and the hidden field set to it (409; 400 without it).
+    """
+
+    def workflow_change_url(self, obj: models.Model) -> str:
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+
+    def workflow_stale_link(self, request: HttpRequest, obj: models.Model) -> HttpResponse | None:
+        """A GET from a button whose change page showed another status: back to the record."""
+        if request.method == "POST" or SEEN_STATUS_FIELD not in request.GET:
+            return None
+        try:
+            workflow_seen_status_check(obj, obj.status, request.GET[SEEN_STATUS_FIELD])
+        except StaleWorkflowPage as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self.workflow_change_url(obj))
+        return None
+
+    def workflow_stale_post(
+        self, request: HttpRequest, obj: models.Model, to_status: str = ""
+    ) -> StaleWorkflowPage | None:
+        """A POST whose form showed another status (read without lock: the early answer)."""
+        if request.method != "POST":
+            return None
+        try:
+            workflow_seen_status_check(obj, obj.status, seen_status_posted(request), to_status)
+        except StaleWorkflowPage as error:
+            return error
+        return None
+
+    @staticmethod
+    def workflow_stale_status(error: StaleWorkflowPage) -> int:
+        """409 when someone moved the record; 400 when the form did not say what it saw."""
+        return 409 if error.seen_status and error.seen_status != error.current else 400
+
+    def workflow_guarded_call(
+        self, request: HttpRequest, obj: models.Model, to_status: str, call: Callable[[], object]
+    ) -> object:
+        """Call the step's action under the row lock, if the status is still the one seen."""
+        with workflow_guard(
+            record=obj, seen_status=seen_status_posted(request), to_status=to_status
+        ):
+            return call()
+
+
+class WorkflowAdminMixin(WorkflowSeenStatusMixin):
     """Adds /<id>/workflow/<step>/ views and the buttons for the steps allowed now."""
 
     workflow_steps: tuple[WorkflowStep, ...] = ()
@@ -104,7 +175,10 @@ class WorkflowAdminMixin:
             extra_context["workflow_buttons"] = [
                 {
                     "label": step.label,
-                    "url": reverse("admin:{}_{}_workflow".format(*info), args=[obj.pk, step.name]),
+                    "url": workflow_button_url(
+                        reverse("admin:{}_{}_workflow".format(*info), args=[obj.pk, step.name]),
+                        obj,
+                    ),
                 }
                 for step in self.allowed_steps(request, obj)
             ]
@@ -115,14 +189,26 @@ class WorkflowAdminMixin:
         chosen = next((s for s in self.workflow_steps if s.name == step), None)
         if obj is None or chosen is None:
             raise Http404
+        stale_link = self.workflow_stale_link(request, obj)
+        if stale_link is not None:
+            return stale_link
         initial = {"start": timezone.localdate()}
         initial["end"] = initial["start"] + datetime.timedelta(days=ANNOUNCEMENT_DAYS)
         initial["filed_date"] = timezone.localdate()
+        status = 200
         if request.method == "POST":
             form = WorkflowForm(request.POST, step=chosen)
-            if form.is_valid():
+            stale = self.workflow_stale_post(request, obj, chosen.to_status)
+            if stale is None and form.is_valid():
                 try:
-                    chosen.call(obj, request.user, form.cleaned_data)
+                    self.workflow_guarded_call(
+                        request,
+                        obj,
+                        chosen.to_status,
+                        lambda: chosen.call(obj, request.user, form.cleaned_data),
+                    )
+                except StaleWorkflowPage as error:
+                    stale = error
                 except (TransitionNotAllowed, PermissionDenied, ValueError) as error:
                     form.add_error(None, str(error))
                 else:
@@ -131,10 +217,15 @@ class WorkflowAdminMixin:
                         _("%(object)s: %(step)s done.") % {"object": obj, "step": chosen.label},
                         messages.SUCCESS,
                     )
-                    info = self.model._meta.app_label, self.model._meta.model_name
-                    return HttpResponseRedirect(
-                        reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
-                    )
+                    return HttpResponseRedirect(self.workflow_change_url(obj))
+            if stale is not None:
+                obj.refresh_from_db()
+                if chosen not in self.allowed_steps(request, obj):
+                    # The step no longer applies: back to the record, which shows what does.
+                    self.message_user(request, str(stale), messages.ERROR)
+                    return HttpResponseRedirect(self.workflow_change_url(obj))
+                form.add_error(None, str(stale))
+                status = self.workflow_stale_status(stale)
         else:
             form = WorkflowForm(initial=initial, step=chosen)
         context = {
@@ -144,8 +235,9 @@ class WorkflowAdminMixin:
             "form": form,
             "step": chosen,
             "title": f"{obj}: {chosen.label}",
+            "seen_status_field": SEEN_STATUS_FIELD,
         }
-        return render(request, self.workflow_template, context)
+        return render(request, self.workflow_template, context, status=status)
 
 
 class EnforcementPowerInline(admin.StackedInline):

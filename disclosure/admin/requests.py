@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.actions import requests as request_actions
+from disclosure.actions.workflow import SEEN_STATUS_FIELD, StaleWorkflowPage
 from disclosure.admin.entities import WorkflowAdminMixin, WorkflowStep
 from disclosure.admin.scoping import EntityScopedAdminMixin
 from disclosure.exceptions import TransitionNotAllowed
@@ -359,14 +360,24 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
         chosen = next((s for s in self.workflow_steps if s.name == step), None)
         if obj is None or chosen is None:
             raise Http404
+        stale_link = self.workflow_stale_link(request, obj)
+        if stale_link is not None:
+            return stale_link
         status = 200
         if request.method == "POST":
             form = RequestStepForm(request.POST, request.FILES, step=chosen, obj=obj)
-            if form.is_valid():
+            # Record steps (no status of their own) are checked too: the official chose them
+            # seeing the request in one status.
+            stale = self.workflow_stale_post(request, obj, chosen.to_status)
+            if stale is None and form.is_valid():
                 data = dict(form.cleaned_data)
                 data["on"] = data.get("on") or timezone.localdate()
                 try:
-                    chosen.call(obj, request.user, data)
+                    self.workflow_guarded_call(
+                        request, obj, chosen.to_status, lambda: chosen.call(obj, request.user, data)
+                    )
+                except StaleWorkflowPage as error:
+                    stale = error
                 except ValidationError as error:
                     self._add_errors(form, error)
                 except (TransitionNotAllowed, PermissionDenied, ValueError) as error:
@@ -377,6 +388,14 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
                         reverse("admin:disclosure_informationrequest_change", args=[obj.pk])
                     )
             status = 400
+            if stale is not None:
+                obj.refresh_from_db()
+                if chosen not in self.allowed_steps(request, obj):
+                    # The step no longer applies: back to the record, which shows what does.
+                    self.message_user(request, str(stale), messages.ERROR)
+                    return HttpResponseRedirect(self.workflow_change_url(obj))
+                form.add_error(None, str(stale))
+                status = self.workflow_stale_status(stale)
         else:
             form = RequestStepForm(initial={"on": timezone.localdate()}, step=chosen, obj=obj)
         context = {
@@ -386,6 +405,7 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
             "form": form,
             "step": chosen,
             "title": f"{obj}: {chosen.label}",
+            "seen_status_field": SEEN_STATUS_FIELD,
         }
         return render(request, self.workflow_template, context, status=status)
 

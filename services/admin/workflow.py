@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from disclosure.actions.workflow import SEEN_STATUS_FIELD, StaleWorkflowPage
 from disclosure.admin.entities import WorkflowAdminMixin
 from disclosure.exceptions import TransitionNotAllowed
 
@@ -75,17 +76,25 @@ class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
         return HttpResponseRedirect(self._change_url(obj))
 
     def workflow_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
-        """Show the step's form; on a valid POST call its action and go back to the record."""
+        """Show the step's form; on a valid POST call its action and go back to the record.
+
+        The form carries the status the official saw; a record moved since is refused under
+        the row lock and the form is shown again (`WorkflowSeenStatusMixin`).
+        """
         obj = self.get_object(request, object_id)  # scoped: another department's → 404
         chosen = next((s for s in self.workflow_steps if s.name == step), None)
         if obj is None or chosen is None:
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
             raise Http404
+        stale_link = self.workflow_stale_link(request, obj)
+        if stale_link is not None:
+            return stale_link
         refusal = self.step_refusal(request, obj, chosen)
         if refusal:
             return self._refuse(request, obj, refusal)
-        if not self.step_possible(request, obj, chosen):
+        stale = self.workflow_stale_post(request, obj)
+        if stale is None and not self.step_possible(request, obj, chosen):
             return self._refuse(
                 request,
                 obj,
@@ -93,9 +102,14 @@ class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
                 % {"step": chosen.label, "status": obj.get_status_display()},
             )
         form = chosen.form(request.POST or None, record=obj, user=request.user)
-        if request.method == "POST" and form.is_valid():
+        status = 200
+        if request.method == "POST" and stale is None and form.is_valid():
             try:
-                chosen.call(obj, request.user, form.cleaned_data)
+                self.workflow_guarded_call(
+                    request, obj, "", lambda: chosen.call(obj, request.user, form.cleaned_data)
+                )
+            except StaleWorkflowPage as error:
+                stale = error
             except ValidationError as error:
                 add_errors(form, error)
             except (TransitionNotAllowed, PermissionDenied, ValueError) as error:
@@ -107,6 +121,14 @@ class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(self._change_url(obj))
+        if stale is not None:
+            obj.refresh_from_db()
+            if not self.step_possible(request, obj, chosen):
+                # The step no longer applies: back to the record, which shows what does.
+                self.message_user(request, str(stale), messages.ERROR)
+                return HttpResponseRedirect(self._change_url(obj))
+            form.add_error(None, str(stale))
+            status = self.workflow_stale_status(stale)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -114,8 +136,9 @@ class ServiceWorkflowAdminMixin(WorkflowAdminMixin):
             "form": form,
             "step": chosen,
             "title": f"{obj}: {chosen.label}",
+            "seen_status_field": SEEN_STATUS_FIELD,
         }
-        return render(request, self.workflow_template, context)
+        return render(request, self.workflow_template, context, status=status)
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:

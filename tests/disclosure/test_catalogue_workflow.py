@@ -31,6 +31,7 @@ from tests.factories.disclosure import (
     catalogue_reviewer,
     publish_entry,
 )
+from tests.factories.workflow import seen_url
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueEntry.Status
@@ -421,7 +422,7 @@ def test_admin_bulk_publish_refuses_own_entries_with_a_message(
 def test_admin_withdraw_button_needs_a_reason(client, admin_reviewer):
     entry = publish_entry(CatalogueEntryFactory(), reviewer=catalogue_reviewer())
     client.force_login(admin_reviewer)
-    url = f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/withdraw/"
+    url = seen_url(f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/withdraw/", entry)
     assert client.post(url, {"note": ""}).status_code == 200
     response = client.post(url, {"note": "文件已废止"})
     assert response.status_code == 302

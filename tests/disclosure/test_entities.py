@@ -19,6 +19,7 @@ from disclosure.models import AdministrativeEntity
 from disclosure.models.entities import ENTITY_TRANSITIONS, AdministrativeEntityEvent
 from disclosure.validators import credit_code_check_character, validate_credit_code
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory, make_credit_code
+from tests.factories.workflow import seen_url
 
 pytestmark = pytest.mark.django_db
 
@@ -249,7 +250,7 @@ def test_admin_workflow_button_calls_the_action(client) -> None:
     page = client.get(f"/admin/disclosure/administrativeentity/{entity.pk}/change/")
     assert f"/{entity.pk}/workflow/announce/" in page.content.decode()
     response = client.post(
-        f"/admin/disclosure/administrativeentity/{entity.pk}/workflow/announce/",
+        seen_url(f"/admin/disclosure/administrativeentity/{entity.pk}/workflow/announce/", entity),
         {"note": "公示七天", "start": "2006-07-01", "end": "2006-07-07"},
     )
     assert response.status_code == 302
@@ -258,7 +259,8 @@ def test_admin_workflow_button_calls_the_action(client) -> None:
     assert entity.events.get().actor == admin_user
     # an illegal move from the same view shows the error and changes nothing
     response = client.post(
-        f"/admin/disclosure/administrativeentity/{entity.pk}/workflow/confirm/", {"note": ""}
+        seen_url(f"/admin/disclosure/administrativeentity/{entity.pk}/workflow/confirm/", entity),
+        {"note": ""},
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()

@@ -18,6 +18,7 @@ from disclosure.actions import requests as actions
 from disclosure.models import InformationRequest
 from disclosure.models.requests import RequestAppeal, RequestConsultation, RequestDocument
 from tests.factories.disclosure import UserFactory, make_request, request_handler
+from tests.factories.workflow import seen_url, step_name
 from workdays.calendar import add_workdays, workdays_between
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +48,14 @@ def client(official) -> Client:
 
 def _step(client: Client, record: InformationRequest, step: str, data: dict | None = None):  # noqa: ANN202
     url = reverse("admin:disclosure_informationrequest_workflow", args=[record.pk, step])
-    return client.post(url, data or {})
+    return client.post(seen_url(url, record), data or {})
 
 
 def _buttons(client: Client, record: InformationRequest) -> list[str]:
     change = client.get(reverse("admin:disclosure_informationrequest_change", args=[record.pk]))
     assert change.status_code == 200
     # the step names, from the buttons' links (…/workflow/<step>/): labels are translated
-    return [
-        button["url"].rstrip("/").rsplit("/", 1)[-1]
-        for button in change.context["workflow_buttons"]
-    ]
+    return [step_name(button["url"]) for button in change.context["workflow_buttons"]]
 
 
 def _in_review(received: dt.date) -> InformationRequest:

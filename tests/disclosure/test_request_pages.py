@@ -24,6 +24,7 @@ from tests.factories.disclosure import (
     request_data,
     request_handler,
 )
+from tests.factories.workflow import seen_url
 
 pytestmark = pytest.mark.django_db
 ID_NUMBER = make_resident_id("19751231", "456")
@@ -263,7 +264,10 @@ def test_officials_work_queue_in_the_admin(client) -> None:
     change = client.get(reverse("admin:disclosure_informationrequest_change", args=[record.pk]))
     assert change.status_code == 200
     step = client.post(
-        reverse("admin:disclosure_informationrequest_workflow", args=[record.pk, "reply"]),
+        seen_url(
+            reverse("admin:disclosure_informationrequest_workflow", args=[record.pk, "reply"]),
+            record,
+        ),
         {"on": "2025-03-05", "outcome": "disclosed"},
     )
     assert step.status_code == 302

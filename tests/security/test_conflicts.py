@@ -26,6 +26,7 @@ from services.models import ServiceCase, ServiceCaseEvent
 from tests.factories.complaints import complaint_handler, submit_complaint
 from tests.factories.disclosure import CatalogueEntryFactory, catalogue_reviewer
 from tests.factories.services import ServiceCaseFactory
+from tests.factories.workflow import seen_url
 
 pytestmark = pytest.mark.django_db
 ALREADY = "someone else made this move first"
@@ -123,9 +124,11 @@ def test_publishing_twice_in_the_admin_shows_the_conflict(officials) -> None:
     first, second = officials
     entry = CatalogueEntryFactory()
     catalogue_entry_submit_for_review(entry=entry, by=entry.author)
-    url = f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/publish/"
+    # Both opened the form while the entry was in review: it posts that status back.
+    url = seen_url(f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/publish/", entry)
     assert first.post(url, {"note": ""}).status_code == 302
-    second_try = second.post(url, {"note": ""})
+    # Publishing is no longer possible: the second is sent back to the entry with the message.
+    second_try = second.post(url, {"note": ""}, follow=True)
     assert second_try.status_code == 200
     entry.refresh_from_db()
     assert any(message in second_try.content.decode() for message in _already(entry))
@@ -180,7 +183,7 @@ def test_accepting_a_case_twice_the_second_is_told_it_is_already_accepted() -> N
 def test_accepting_a_case_twice_in_the_admin_gives_a_clear_message(officials) -> None:
     first, second = officials
     case = ServiceCaseFactory()
-    url = f"/admin/services/servicecase/{case.pk}/workflow/accept/"
+    url = seen_url(f"/admin/services/servicecase/{case.pk}/workflow/accept/", case)
     data = {"on": case.received_on.isoformat(), "note": ""}
     assert first.post(url, data).status_code == 302
     refused = second.post(url, data, follow=True)
@@ -206,10 +209,10 @@ def test_registering_a_complaint_twice_the_second_is_told_it_is_already_register
 def test_registering_twice_in_the_admin_shows_the_conflict(officials) -> None:
     first, second = officials
     complaint, _credentials = submit_complaint()
-    url = f"/admin/complaints/complaint/{complaint.pk}/workflow/"
+    url = seen_url(f"/admin/complaints/complaint/{complaint.pk}/workflow/", complaint)
     assert first.post(url, {"step": "register", "note": ""}).status_code == 302
     refused = second.post(url, {"step": "register", "note": ""})
-    assert refused.status_code == 200
+    assert refused.status_code == 409  # the form again, with the message (stale page)
     complaint.refresh_from_db()
     assert any(message in refused.content.decode() for message in _already(complaint))
     assert ComplaintEvent.objects.filter(complaint=complaint, to_status="registered").count() == 1

@@ -31,6 +31,7 @@ from tests.factories.disclosure import (
     make_credit_code,
     make_resident_id,
 )
+from tests.factories.workflow import seen_url
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueEntry.Status
@@ -198,14 +199,16 @@ def test_the_admin_lists_the_findings_and_offers_the_decisions(reviewer_client) 
 
 def test_publishing_in_the_admin_shows_the_findings_instead_of_failing(reviewer_client) -> None:
     entry = _in_review(body=f"<p>{VALID_ID}</p>")
-    url = f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/publish/"
+    url = seen_url(f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/publish/", entry)
     refused = reviewer_client.post(url, {"note": ""})
     assert refused.status_code == 200
     assert VALID_ID[:3] + "*" in refused.content.decode()
     entry.refresh_from_db()
     assert entry.status == Status.IN_REVIEW
 
-    confirm = f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/confirm-no-personal-data/"
+    confirm = seen_url(
+        f"/admin/disclosure/catalogueentry/{entry.pk}/workflow/confirm-no-personal-data/", entry
+    )
     assert reviewer_client.post(confirm, {"note": "测试数据"}).status_code == 302
     assert reviewer_client.post(url, {"note": ""}).status_code == 302
     entry.refresh_from_db()

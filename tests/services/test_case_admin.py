@@ -17,6 +17,7 @@ from services.actions.cases import case_accept, case_suspend
 from services.models import JointMeetingDecision, ServiceCase, ServiceCaseEvent
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
+from tests.factories.workflow import seen_url, step_name
 
 pytestmark = pytest.mark.django_db
 S = ServiceCase.Status
@@ -50,16 +51,13 @@ def case(department):
 
 
 def _url(case, step):
-    return reverse("admin:services_servicecase_workflow", args=[case.pk, step])
+    return seen_url(reverse("admin:services_servicecase_workflow", args=[case.pk, step]), case)
 
 
 def _buttons(client, case):
     response = client.get(reverse("admin:services_servicecase_change", args=[case.pk]))
     assert response.status_code == 200
-    return {
-        button["url"].rstrip("/").rsplit("/", 1)[-1]
-        for button in response.context["workflow_buttons"]
-    }
+    return {step_name(button["url"]) for button in response.context["workflow_buttons"]}
 
 
 def _errors(response):

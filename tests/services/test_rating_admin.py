@@ -12,6 +12,7 @@ from services.actions.ratings import rating_appeal_submit, rating_submit
 from services.models import Rating, RatingAppeal, RectificationTask, ServiceCase
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory, ServiceWindowFactory
+from tests.factories.workflow import seen_url, step_name
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -63,13 +64,15 @@ def bad_rating(department):
 
 
 def _task_url(task, step):
-    return reverse("admin:services_rectificationtask_workflow", args=[task.pk, step])
+    return seen_url(
+        reverse("admin:services_rectificationtask_workflow", args=[task.pk, step]), task
+    )
 
 
 def _steps(client, admin_name, obj):
     response = client.get(reverse(f"admin:services_{admin_name}_change", args=[obj.pk]))
     assert response.status_code == 200
-    return {b["url"].rstrip("/").rsplit("/", 1)[-1] for b in response.context["workflow_buttons"]}
+    return {step_name(b["url"]) for b in response.context["workflow_buttons"]}
 
 
 def _errors(response):
@@ -198,7 +201,7 @@ def _appeal(client, handler, rating):
     client.force_login(handler)
     assert _steps(client, "rating", rating) == {"appeal"}
     response = client.post(
-        reverse("admin:services_rating_workflow", args=[rating.pk, "appeal"]),
+        seen_url(reverse("admin:services_rating_workflow", args=[rating.pk, "appeal"]), rating),
         {"reason": "恶意差评：评价与办理情况不符"},
     )
     assert response.status_code == 302
@@ -206,7 +209,9 @@ def _appeal(client, handler, rating):
 
 
 def _decide_url(appeal):
-    return reverse("admin:services_ratingappeal_workflow", args=[appeal.pk, "decide"])
+    return seen_url(
+        reverse("admin:services_ratingappeal_workflow", args=[appeal.pk, "decide"]), appeal
+    )
 
 
 def test_an_appeal_upheld_by_another_department_excludes_the_rating(

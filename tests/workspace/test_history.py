@@ -21,6 +21,7 @@ from tests.factories.disclosure import (
     request_handler,
 )
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
+from tests.factories.workflow import seen_url
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,9 @@ def test_catalogue_entry_history_shows_who_submitted_it_and_the_status_diff(clie
     author_client.force_login(author)
 
     response = author_client.post(
-        reverse("admin:disclosure_catalogueentry_workflow", args=[entry.pk, "submit"]),
+        seen_url(
+            reverse("admin:disclosure_catalogueentry_workflow", args=[entry.pk, "submit"]), entry
+        ),
         {"note": "请审核"},
     )
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from disclosure.actions.catalogue import catalogue_entry_publish
 from disclosure.models import CatalogueEntry
 from tests.factories.complaints import InspectionVisitFactory, RectificationProjectFactory
 from tests.factories.disclosure import AdministrativeEntityFactory, CatalogueEntryFactory
+from tests.factories.workflow import seen_url
 from tests.workspace.officials import official
 from workspace.roles import ROLES, ROLES_BY_KEY, role_missing_permissions, sync_roles
 
@@ -121,7 +122,9 @@ def test_auditor_reads_an_entry_in_the_admin_but_cannot_change_or_publish_it(cli
     response = client.post(url, {"title": "改过的标题"})
     assert response.status_code == 403
     # nor publish it, by the admin's button or the action
-    publish_url = reverse("admin:disclosure_catalogueentry_workflow", args=[entry.pk, "publish"])
+    publish_url = seen_url(
+        reverse("admin:disclosure_catalogueentry_workflow", args=[entry.pk, "publish"]), entry
+    )
     client.post(publish_url, {"note": ""})
     with pytest.raises(PermissionDenied):
         catalogue_entry_publish(entry=entry, by=auditor)
