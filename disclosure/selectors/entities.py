@@ -5,14 +5,21 @@ and once-published guide versions of those entities; everything else is a 404.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
+from disclosure.models.catalogue import CatalogueEntry
 from disclosure.models.entities import (
     AdministrativeEntity,
     DisclosureGuide,
     EnforcementOfficer,
+    EnforcementPower,
+    RandomInspectionItem,
 )
 from disclosure.models.normative import NormativeFiling
 
@@ -77,6 +84,176 @@ def entity_detail_queryset() -> QuerySet[AdministrativeEntity]:
                 to_attr="current_guides",
             ),
         )
+    )
+
+
+ENTITY_PAGE_ENTRIES = 10  # the latest entries an entity page lists
+
+# The entity page in two statements with fixed SQL (no ORM compilation on this hot path):
+# the entity with its parent and current guide, then every list the page shows in one
+# UNION ALL, each part numbered in the order the models' Meta.ordering gives. The visibility
+# rules are the ones above: the entity is announced (`entity_public_queryset`), its children
+# are announced, its guide is the published version (`DisclosureGuide.objects.current()`, one
+# per entity by a constraint), officers are active, entries are published
+# (`CatalogueEntry.objects.published()`; their publisher, this entity, is announced).
+_ENTITY_FIELDS = [f.attname for f in AdministrativeEntity._meta.concrete_fields]
+_ENTITY_COLUMNS = ", ".join(f"e.{f.column}" for f in AdministrativeEntity._meta.concrete_fields)
+_ENTITY_SQL = f"""
+SELECT {_ENTITY_COLUMNS},
+       p.id, p.name, p.status, g.id, g.version, g.published_at
+  FROM disclosure_administrativeentity e
+  LEFT JOIN disclosure_administrativeentity p ON p.id = e.parent_id
+  LEFT JOIN disclosure_disclosureguide g ON g.entity_id = e.id AND g.status = %(guide_published)s
+ WHERE e.id = %(pk)s AND e.status = %(announced)s
+"""  # noqa: S608 - the columns come from the model, every value is a parameter
+
+# Columns: part, position, id, number, t1..t7, day. The first part types the NULL columns.
+_LISTS_SQL = """
+SELECT 1 AS part, row_number() OVER (ORDER BY sort_order, name) AS position, id,
+       CAST(NULL AS integer) AS number, name AS t1, CAST(NULL AS text) AS t2,
+       CAST(NULL AS text) AS t3, CAST(NULL AS text) AS t4, CAST(NULL AS text) AS t5,
+       CAST(NULL AS text) AS t6, CAST(NULL AS text) AS t7, CAST(NULL AS date) AS day
+  FROM disclosure_administrativeentity
+ WHERE parent_id = %(pk)s AND status = %(announced)s
+UNION ALL
+SELECT 2, row_number() OVER (ORDER BY sort_order, id), id,
+       NULL, name, category, duties, authority, legal_basis, procedure, remedies, NULL
+  FROM disclosure_enforcementpower
+ WHERE entity_id = %(pk)s
+UNION ALL
+SELECT 3, row_number() OVER (ORDER BY certificate_no), id,
+       NULL, name, certificate_no, category, NULL, NULL, NULL, NULL, NULL
+  FROM disclosure_enforcementofficer
+ WHERE entity_id = %(pk)s AND active
+UNION ALL
+SELECT 4, row_number() OVER (ORDER BY sequence), id,
+       sequence, item, sub_item, inspecting_body, basis, method, content, remarks, NULL
+  FROM disclosure_randominspectionitem
+ WHERE entity_id = %(pk)s
+UNION ALL
+SELECT 5, row_number() OVER (ORDER BY published_date DESC, id DESC), id,
+       NULL, title, NULL, NULL, NULL, NULL, NULL, NULL, published_date
+  FROM (SELECT id, title, published_date
+          FROM disclosure_catalogueentry
+         WHERE publisher_id = %(pk)s AND status = %(entry_published)s
+         ORDER BY published_date DESC, id DESC
+         LIMIT %(entries)s) latest
+ORDER BY 1, 2
+"""
+
+# Per part: the model its rows become, and the field each column from `id` on holds (None:
+# a column the part leaves NULL).
+_LIST_PARTS: dict[int, tuple[type[Model], tuple[str | None, ...]]] = {
+    1: (AdministrativeEntity, ("id", None, "name")),
+    2: (
+        EnforcementPower,
+        ("id", None, "name", "category", "duties", "authority", "legal_basis", "procedure")
+        + ("remedies",),
+    ),
+    3: (EnforcementOfficer, ("id", None, "name", "certificate_no", "category")),
+    4: (
+        RandomInspectionItem,
+        ("id", "sequence", "item", "sub_item", "inspecting_body", "basis", "method", "content")
+        + ("remarks",),
+    ),
+    5: (
+        CatalogueEntry,
+        ("id", None, "title", None, None, None, None, None, None, "published_date"),
+    ),
+}
+
+
+@dataclass
+class EntityPage:
+    """What an entity's public page shows, read in two queries (`entity_page_get`)."""
+
+    entity: AdministrativeEntity
+    guide: DisclosureGuide | None
+    children: list[AdministrativeEntity]
+    powers: list[EnforcementPower]
+    officers: list[EnforcementOfficer]
+    inspection_items: list[RandomInspectionItem]
+    entries: list[CatalogueEntry]
+
+
+def _instance(
+    model: type[Model],
+    connection: BaseDatabaseWrapper,
+    alias: str,
+    names: Sequence[str],
+    values: Sequence[Any],
+) -> Any:
+    """A model instance from raw values, converted as the ORM converts them (dates on SQLite).
+
+    Fields not in `names` are deferred: the page must not read them (a query each).
+    """
+    converted = []
+    for name, value in zip(names, values, strict=True):
+        if value is not None:
+            model_field = model._meta.get_field(name)
+            expression = model_field.get_col(model._meta.db_table)
+            for convert in connection.ops.get_db_converters(
+                expression
+            ) + model_field.get_db_converters(connection):
+                value = convert(value, expression, connection)
+        converted.append(value)
+    return model.from_db(alias, list(names), converted)
+
+
+def entity_page_get(*, pk: int, entries: int = ENTITY_PAGE_ENTRIES) -> EntityPage | None:
+    """An announced entity and everything its public page shows, in two queries; else None."""
+    alias = router.db_for_read(AdministrativeEntity)
+    connection = connections[alias]
+    params = {
+        "pk": pk,
+        "announced": AdministrativeEntity.Status.ANNOUNCED.value,
+        "guide_published": DisclosureGuide.Status.PUBLISHED.value,
+        "entry_published": CatalogueEntry.Status.PUBLISHED.value,
+        "entries": entries,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ENTITY_SQL, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(_LISTS_SQL, params)
+        rows = cursor.fetchall()
+    count = len(_ENTITY_FIELDS)
+    entity = _instance(AdministrativeEntity, connection, alias, _ENTITY_FIELDS, row[:count])
+    parent_id, parent_name, parent_status, guide_id, guide_version, guide_published_at = row[count:]
+    parent = None
+    if parent_id is not None:
+        parent = _instance(
+            AdministrativeEntity,
+            connection,
+            alias,
+            ("id", "name", "status"),
+            (parent_id, parent_name, parent_status),
+        )
+    AdministrativeEntity._meta.get_field("parent").set_cached_value(entity, parent)
+    guide = None
+    if guide_id is not None:
+        guide = _instance(
+            DisclosureGuide,
+            connection,
+            alias,
+            ("id", "entity_id", "version", "published_at"),
+            (guide_id, entity.pk, guide_version, guide_published_at),
+        )
+    lists: dict[int, list[Any]] = {part: [] for part in _LIST_PARTS}
+    for part, _position, *values in rows:
+        model, columns = _LIST_PARTS[part]
+        picked = [(name, value) for name, value in zip(columns, values, strict=False) if name]
+        names, values = zip(*picked, strict=True)
+        lists[part].append(_instance(model, connection, alias, names, values))
+    return EntityPage(
+        entity=entity,
+        guide=guide,
+        children=lists[1],
+        powers=lists[2],
+        officers=lists[3],
+        inspection_items=lists[4],
+        entries=lists[5],
     )
 
 

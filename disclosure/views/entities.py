@@ -11,13 +11,11 @@ from django.utils.safestring import mark_safe
 
 from disclosure.models.entities import DisclosureGuide
 from disclosure.sanitize import sanitize_html
-from disclosure.selectors.catalogue import catalogue_entries_of_publisher
 from disclosure.selectors.entities import (
     entity_announcements_current,
-    entity_detail_queryset,
+    entity_page_get,
     entity_public_queryset,
     entity_tree,
-    guide_current,
     guide_versions,
 )
 
@@ -28,19 +26,24 @@ def entity_directory(request: HttpRequest) -> HttpResponse:
 
 
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An entity's page: functions, contacts, current guide, enforcement lists, latest entries."""
-    entity = get_object_or_404(entity_detail_queryset(), pk=pk)
+    """An entity's page: functions, contacts, current guide, enforcement lists, latest entries.
+
+    Two queries whatever the number of rows (disclosure.selectors.entities.entity_page_get).
+    """
+    page = entity_page_get(pk=pk)
+    if page is None:
+        raise Http404
     return render(
         request,
         "disclosure/entity_detail.html",
         {
-            "entity": entity,
-            "guide": guide_current(entity=entity),
-            "powers": entity.enforcement_powers.all(),
-            "officers": entity.active_officers,
-            "inspection_items": entity.random_inspection_items.all(),
-            "children": entity.public_children,
-            "entries": catalogue_entries_of_publisher(publisher=entity),
+            "entity": page.entity,
+            "guide": page.guide,
+            "powers": page.powers,
+            "officers": page.officers,
+            "inspection_items": page.inspection_items,
+            "children": page.children,
+            "entries": page.entries,
         },
     )
 
