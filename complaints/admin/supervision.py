@@ -42,6 +42,8 @@ from complaints.selectors.supervision import (
     rectification_projects_visible_to,
     visits_visible_to,
 )
+from disclosure.actions.workflow import SEEN_STATUS_FIELD, StaleWorkflowPage
+from disclosure.admin.entities import WorkflowSeenStatusMixin, workflow_button_url
 from disclosure.exceptions import TransitionNotAllowed
 
 MANAGE = "complaints.manage_supervision"
@@ -558,7 +560,7 @@ def _may_take(request: HttpRequest, step: ProjectStep) -> bool:
 
 
 @admin.register(RectificationProject)
-class RectificationProjectAdmin(SimpleHistoryAdmin):
+class RectificationProjectAdmin(WorkflowSeenStatusMixin, SimpleHistoryAdmin):
     """Projects: the bureau creates and corrects them; steps are buttons calling the actions.
 
     A responsible department's official (with `report_rectification_progress`) sees only their
@@ -706,8 +708,12 @@ class RectificationProjectAdmin(SimpleHistoryAdmin):
             extra_context["workflow_buttons"] = [
                 {
                     "label": step.label,
-                    "url": reverse(
-                        "admin:complaints_rectificationproject_step", args=[project.pk, step.name]
+                    "url": workflow_button_url(
+                        reverse(
+                            "admin:complaints_rectificationproject_step",
+                            args=[project.pk, step.name],
+                        ),
+                        project,
                     ),
                 }
                 for step in self.allowed_steps(request, project)
@@ -725,10 +731,15 @@ class RectificationProjectAdmin(SimpleHistoryAdmin):
         if chosen is None:
             raise Http404
         change_url = reverse("admin:complaints_rectificationproject_change", args=[project.pk])
+        stale_link = self.workflow_stale_link(request, project)
+        if stale_link is not None:
+            return stale_link
         if not _may_take(request, chosen):
             self.message_user(request, _("You are not allowed to do this."), messages.ERROR)
             return HttpResponseRedirect(change_url)
-        if project.status not in chosen.from_statuses:
+        # The form posts the status its official saw (stale pages: WorkflowSeenStatusMixin).
+        stale = self.workflow_stale_post(request, project)
+        if stale is None and project.status not in chosen.from_statuses:
             self.message_user(
                 request,
                 _("“%(step)s” is not possible now (status: %(status)s).")
@@ -740,10 +751,19 @@ class RectificationProjectAdmin(SimpleHistoryAdmin):
             form = chosen.form(request.POST, request.FILES)
         else:
             form = chosen.form(initial=_today_initial())
-        if request.method == "POST" and form.is_valid():
-            done = _call_into_form(
-                form, lambda: chosen.call(project, request.user, form.cleaned_data) or True
-            )
+        status = 200
+        if request.method == "POST" and stale is None and form.is_valid():
+            try:
+                done = self.workflow_guarded_call(
+                    request,
+                    project,
+                    "",
+                    lambda: _call_into_form(
+                        form, lambda: chosen.call(project, request.user, form.cleaned_data) or True
+                    ),
+                )
+            except StaleWorkflowPage as error:
+                stale, done = error, None
             if done is not None:
                 self.message_user(
                     request,
@@ -751,6 +771,13 @@ class RectificationProjectAdmin(SimpleHistoryAdmin):
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(change_url)
+        if stale is not None:
+            project.refresh_from_db()
+            if project.status not in chosen.from_statuses:
+                self.message_user(request, str(stale), messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            form.add_error(None, str(stale))
+            status = self.workflow_stale_status(stale)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -758,8 +785,9 @@ class RectificationProjectAdmin(SimpleHistoryAdmin):
             "form": form,
             "title": f"{project}: {chosen.label}",
             "submit_label": chosen.label,
+            "seen_status_field": SEEN_STATUS_FIELD,
         }
-        return render(request, "complaints/admin_step.html", context)
+        return render(request, "complaints/admin_step.html", context, status=status)
 
     @admin.action(description=_("Start the selected projects"))
     def start_projects(self, request: HttpRequest, queryset: QuerySet) -> None:

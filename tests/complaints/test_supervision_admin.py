@@ -27,6 +27,7 @@ from tests.factories.complaints import (
 )
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from tests.factories.services import ServiceWindowFactory
+from tests.factories.workflow import seen_url
 
 pytestmark = pytest.mark.django_db
 S = RectificationProject.Status
@@ -49,7 +50,9 @@ def bureau():
 
 
 def _step(pk: int, name: str) -> str:
-    return reverse("admin:complaints_rectificationproject_step", args=[pk, name])
+    """The step's URL as the project's change page links it now (with the status it shows)."""
+    url = reverse("admin:complaints_rectificationproject_step", args=[pk, name])
+    return seen_url(url, RectificationProject(pk=pk))
 
 
 def _change(pk: int) -> str:
