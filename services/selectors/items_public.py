@@ -1,8 +1,16 @@
 """Reads of service items for the public: the guide list with search, an item with its record."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from services.models import ServiceItem, ServiceMaterial, ServiceWindow
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model, Prefetch, Q, QuerySet
+
+from disclosure.models import AdministrativeEntity
+from services.models import ServiceDailySummary, ServiceItem, ServiceMaterial, ServiceWindow
+from services.selectors.statistics import RATING_LEVELS, Period, ServiceFigures
 
 
 def service_item_public_queryset() -> QuerySet[ServiceItem]:
@@ -40,10 +48,165 @@ def service_item_public_detail_queryset() -> QuerySet[ServiceItem]:
 
 def service_item_departments() -> QuerySet:
     """The departments that have published items (for the filter), in directory order."""
-    from disclosure.models import AdministrativeEntity
-
     return (
         AdministrativeEntity.objects.filter(service_items__is_published=True)
         .distinct()
         .order_by("sort_order", "name")
     )
+
+
+# --- An item's public page in fixed SQL -------------------------------------------------------
+#
+# The guide page is read in two statements with fixed SQL (no ORM compilation on this hot path):
+# the item with its departments' names, then its materials and open windows in one UNION ALL,
+# each part numbered in the order the prefetches of `service_item_public_detail_queryset` give
+# (materials by sort order and id, windows by number as `ServiceWindow.Meta.ordering`). The
+# visibility rule is `service_item_public_queryset`'s: the item is published.
+_ITEM_FIELDS = [f.attname for f in ServiceItem._meta.concrete_fields]
+_ITEM_COLUMNS = ", ".join(f"i.{f.column}" for f in ServiceItem._meta.concrete_fields)
+_ITEM_SQL = f"""
+SELECT {_ITEM_COLUMNS}, e.name, j.name
+  FROM services_serviceitem i
+  JOIN disclosure_administrativeentity e ON e.id = i.entity_id
+  LEFT JOIN disclosure_administrativeentity j ON j.id = i.joint_lead_entity_id
+ WHERE i.id = %(pk)s AND i.is_published = %(published)s
+"""  # noqa: S608 - the columns come from the model, every value is a parameter
+
+# Columns: part, position, id, name (a window's number), form, copies, required, blank form,
+# sample. The first part types the NULL columns.
+_LISTS_SQL = """
+SELECT 1 AS part, row_number() OVER (ORDER BY sort_order, id) AS position, id, name, form,
+       copies, required, blank_form, sample
+  FROM services_servicematerial
+ WHERE item_id = %(pk)s
+UNION ALL
+SELECT 2, row_number() OVER (ORDER BY w.number), w.id, w.number, NULL, NULL, NULL, NULL, NULL
+  FROM services_servicewindow w
+  JOIN services_servicewindow_items t ON t.servicewindow_id = w.id
+ WHERE t.serviceitem_id = %(pk)s AND w.is_active = %(active)s
+ORDER BY 1, 2
+"""
+_MATERIAL_FIELDS = ("id", "name", "form", "copies", "required", "blank_form", "sample")
+
+
+@dataclass
+class ServiceItemPage:
+    """What an item's public guide page shows, read in two queries (`service_item_public_page`)."""
+
+    item: ServiceItem
+    materials: list[ServiceMaterial]
+    windows: list[ServiceWindow]
+
+
+def _instance(
+    model: type[Model], connection: BaseDatabaseWrapper, names: Sequence[str], values: Sequence
+) -> Any:
+    """A model instance from raw values, converted as the ORM converts them (booleans on SQLite).
+
+    Fields not in `names` are deferred: the page must not read them (a query each).
+    """
+    converted = []
+    for name, value in zip(names, values, strict=True):
+        if value is not None:
+            model_field = model._meta.get_field(name)
+            expression = model_field.get_col(model._meta.db_table)
+            for convert in connection.ops.get_db_converters(
+                expression
+            ) + model_field.get_db_converters(connection):
+                value = convert(value, expression, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, list(names), converted)
+
+
+def service_item_public_page(*, pk: int) -> ServiceItemPage | None:
+    """A published item with its departments, materials and open windows, in two queries.
+
+    None when there is no such published item (the page is then a 404).
+    """
+    alias = router.db_for_read(ServiceItem)
+    connection = connections[alias]
+    params = {"pk": pk, "published": True, "active": True}
+    with connection.cursor() as cursor:
+        cursor.execute(_ITEM_SQL, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(_LISTS_SQL, params)
+        rows = cursor.fetchall()
+    count = len(_ITEM_FIELDS)
+    item = _instance(ServiceItem, connection, _ITEM_FIELDS, row[:count])
+    entity_name, lead_name = row[count:]
+    entity = _instance(
+        AdministrativeEntity, connection, ("id", "name"), (item.entity_id, entity_name)
+    )
+    ServiceItem._meta.get_field("entity").set_cached_value(item, entity)
+    lead = None
+    if item.joint_lead_entity_id is not None:
+        lead = _instance(
+            AdministrativeEntity, connection, ("id", "name"), (item.joint_lead_entity_id, lead_name)
+        )
+    ServiceItem._meta.get_field("joint_lead_entity").set_cached_value(item, lead)
+    materials, windows = [], []
+    for part, _position, *values in rows:
+        if part == 1:
+            materials.append(_instance(ServiceMaterial, connection, _MATERIAL_FIELDS, values))
+        else:
+            windows.append(_instance(ServiceWindow, connection, ("id", "number"), values[:2]))
+    return ServiceItemPage(item=item, materials=materials, windows=windows)
+
+
+# --- An item's measured record -----------------------------------------------------------------
+#
+# `service_figures(period=…, item_id=…)` of services.selectors.statistics for one item, in one
+# statement instead of three: the period's sums from the daily summary, its consultations and
+# its histogram of working days (the positive counts), each a numbered part of a UNION ALL. The
+# same sums over the same rows (tested against `service_figures`).
+_RECORD_SQL = """
+SELECT 1 AS part, CAST(NULL AS integer) AS workdays, SUM(accepted) AS n, SUM(completed),
+       SUM(on_time), SUM(deemed), SUM(rated_1), SUM(rated_2), SUM(rated_3), SUM(rated_4),
+       SUM(rated_5)
+  FROM "services_servicedailysummary"
+ WHERE item_id = %(item)s AND day BETWEEN %(first)s AND %(last)s
+UNION ALL
+SELECT 2, NULL, SUM(count), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM "services_consultationcount"
+ WHERE item_id = %(item)s AND "date" BETWEEN %(first)s AND %(last)s
+UNION ALL
+SELECT 3, workdays, SUM(count), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM "services_servicedurationcount"
+ WHERE item_id = %(item)s AND day BETWEEN %(first)s AND %(last)s
+ GROUP BY workdays
+HAVING SUM(count) > 0
+"""
+
+
+def service_item_record(*, item_id: int, period: Period) -> ServiceFigures:
+    """An item's figures for `period`, as `service_figures(period=…, item_id=…)`, in one query.
+
+    Read from the statistics' sources (the daily summary, the per-day consultation and duration
+    counts), on the database the router reads them from.
+    """
+    connection = connections[router.db_for_read(ServiceDailySummary)]
+    params = {
+        "item": item_id,
+        "first": connection.ops.adapt_datefield_value(period.first),
+        "last": connection.ops.adapt_datefield_value(period.last),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_RECORD_SQL, params)
+        rows = cursor.fetchall()
+    figures = ServiceFigures()
+    for part, workdays, n, *sums in rows:
+        if part == 1:
+            completed, on_time, deemed, *rated = (value or 0 for value in sums)
+            figures.accepted, figures.completed = n or 0, completed
+            figures.on_time, figures.deemed_approvals = on_time, deemed
+            # Only the levels given at least once, best first, as `service_figures` keeps them.
+            figures.rating_counts = {
+                level: rated[level - 1] for level in RATING_LEVELS if rated[level - 1]
+            }
+        elif part == 2:
+            figures.consultations = n or 0
+        else:
+            figures.workdays_histogram[workdays] = n
+    return figures

@@ -18,6 +18,8 @@ from services.selectors.items_public import (
     service_item_departments,
     service_item_public_detail_queryset,
     service_item_public_list,
+    service_item_public_page,
+    service_item_record,
 )
 from services.selectors.statistics import (
     Period,
@@ -91,15 +93,27 @@ def material_file(request: HttpRequest, pk: int, material_pk: int, which: str) -
 
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An item's guide, and its commitment beside its measured record: the promise and the proof."""
-    item = get_object_or_404(service_item_public_detail_queryset(), pk=pk)
+    """An item's guide, and its commitment beside its measured record: the promise and the proof.
+
+    Four queries whatever the item's number of materials, windows and cases: the item, its lists,
+    the record's period and the record (`service_item_public_page`, `service_item_record`).
+    """
+    page = service_item_public_page(pk=pk)
+    if page is None:
+        raise Http404
     period = record_period()
-    record = service_figures(period=period, item_id=item.pk)
-    record.committed_days = item.committed_days
+    record = service_item_record(item_id=pk, period=period)
+    record.committed_days = page.item.committed_days
     return render(
         request,
         "services/item_detail.html",
-        {"item": item, "record": record, "period": period},
+        {
+            "item": page.item,
+            "materials": page.materials,
+            "windows": page.windows,
+            "record": record,
+            "period": period,
+        },
     )
 
 
