@@ -367,7 +367,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         if stale is not None:
             complaint.refresh_from_db(fields=["status"])
             form.add_error(None, str(stale))
-            status = 409 if stale.seen_status and stale.seen_status != stale.current else 400
+            status = 409 if stale.said else 400
         context = {
             **self.admin_site.each_context(request),
             "title": _("Workflow step for %(number)s") % {"number": complaint.tracking_no},

@@ -45,7 +45,9 @@ class StaleWorkflowPage(Exception):
         self.current = current
         self.seen_status = seen_status
         self.to_status = to_status
-        if not _is_status(obj, seen_status):
+        # Whether the form said which status its official saw (else: an old or altered page).
+        self.said = _is_status(obj, seen_status)
+        if not self.said:
             message = _(
                 "This form did not say which status of %(object)s you saw (it may be from an "
                 "old or altered page). Nothing was changed; check the page and try again."

@@ -131,7 +131,7 @@ class WorkflowSeenStatusMixin:
     @staticmethod
     def workflow_stale_status(error: StaleWorkflowPage) -> int:
         """409 when someone moved the record; 400 when the form did not say what it saw."""
-        return 409 if error.seen_status and error.seen_status != error.current else 400
+        return 409 if error.said else 400
 
     def workflow_guarded_call(
         self, request: HttpRequest, obj: models.Model, to_status: str, call: Callable[[], object]
