@@ -15,14 +15,20 @@ import datetime
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db import connection
+from django.db.models import CharField, Count, Field, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear
 
-from disclosure.models.catalogue import CatalogueAttachment, CatalogueEntry, Topic
+from disclosure.models.catalogue import (
+    ATTACHMENT_TYPES,
+    CatalogueAttachment,
+    CatalogueEntry,
+    Topic,
+)
 from disclosure.models.catalogue_facets import CatalogueFacetCount, CatalogueFacetTotal
 from disclosure.models.entities import AdministrativeEntity
 from disclosure.search import (
@@ -399,22 +405,234 @@ def catalogue_entry_get_public(*, pk: int) -> CatalogueEntry:
     """The entry for its public page: published, or withdrawn (its page shows the notice).
 
     Raises `CatalogueEntry.DoesNotExist` for drafts, entries in review, and entries of a
-    publisher that is not announced. Related entries (amends / amended by / repeals / repealed
-    by) are only the published ones.
+    publisher that is not announced. One query: the entry with its publisher (id and name),
+    its topic and the topic's parent preloaded. Its attachments, co-publishers and related
+    entries come from `catalogue_entry_relations` (one more query, for a page that shows them).
+
+    Speed (docs/performance.md): a cold entry page is the commonest page a cache misses, so this
+    runs a fixed SQL statement written once per process from the models' columns instead of
+    compiling an ORM query on each request; the visibility rule is the one of
+    `CatalogueEntry.objects.addressable()` (tests/disclosure/test_entry_page_queries.py holds
+    them to the same answers).
     """
-    visible = catalogue_public_queryset().only("id", "title", "index_no", "published_date")
-    return (
-        CatalogueEntry.objects.addressable()
-        .select_related("publisher", "topic", "topic__parent")
-        .prefetch_related(
-            Prefetch("attachments", queryset=CatalogueAttachment.objects.order_by("sort_order")),
-            Prefetch("co_publishers", queryset=AdministrativeEntity.objects.announced()),
-            Prefetch("amends", queryset=visible),
-            Prefetch("amended_by", queryset=visible),
-            Prefetch("repeals", queryset=visible),
-            Prefetch("repealed_by", queryset=visible),
+    sql, columns = _entry_statement(connection.vendor)
+    params = [
+        pk,
+        CatalogueEntry.Status.PUBLISHED,
+        CatalogueEntry.Status.WITHDRAWN,
+        AdministrativeEntity.Status.ANNOUNCED,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise CatalogueEntry.DoesNotExist("No published or withdrawn entry with this id.")
+    values = _convert(row, columns)
+    entry_count = len(columns.entry)
+    publisher_end = entry_count + len(columns.publisher)
+    topic_end = publisher_end + len(columns.topic)
+    entry = CatalogueEntry.from_db(connection.alias, columns.entry_names, values[:entry_count])
+    entry.publisher = AdministrativeEntity.from_db(
+        connection.alias, columns.publisher_names, values[entry_count:publisher_end]
+    )
+    topic = parent = None
+    if values[publisher_end] is not None:
+        topic = Topic.from_db(
+            connection.alias, columns.topic_names, values[publisher_end:topic_end]
         )
-        .get(pk=pk)
+        if values[topic_end] is not None:
+            parent = Topic.from_db(connection.alias, columns.topic_names, values[topic_end:])
+        topic.parent = parent
+    entry.topic = topic
+    return entry
+
+
+@dataclass(frozen=True)
+class _EntryColumns:
+    """The fields the entry statement reads, in its SELECT order (see `_entry_statement`)."""
+
+    entry: tuple[Field, ...]
+    publisher: tuple[Field, ...]
+    topic: tuple[Field, ...]
+
+    @cached_property
+    def entry_names(self) -> list[str]:
+        return [field.attname for field in self.entry]
+
+    @cached_property
+    def publisher_names(self) -> list[str]:
+        return [field.attname for field in self.publisher]
+
+    @cached_property
+    def topic_names(self) -> list[str]:
+        return [field.attname for field in self.topic]
+
+    @cached_property
+    def all(self) -> tuple[Field, ...]:
+        return self.entry + self.publisher + self.topic + self.topic
+
+
+@cache
+def _entry_statement(vendor: str) -> tuple[str, _EntryColumns]:
+    """The entry page's SELECT: every column of the entry, its publisher's id and name, its
+    topic and the topic's parent (LEFT JOINs: an entry may have no topic, a topic no parent).
+    Written once per database vendor (`vendor` keys the cache)."""
+    entity_meta, topic_meta = AdministrativeEntity._meta, Topic._meta
+    columns = _EntryColumns(
+        entry=tuple(CatalogueEntry._meta.concrete_fields),
+        publisher=(entity_meta.pk, entity_meta.get_field("name")),
+        topic=tuple(topic_meta.get_field(name) for name in ("id", "name", "code", "parent")),
+    )
+    # Table and column names are the models' own, never input: S608 does not apply.
+    quote = connection.ops.quote_name
+
+    def select(alias: str, fields: tuple[Field, ...]) -> str:
+        return ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
+
+    entry, entity, topic = (
+        quote(CatalogueEntry._meta.db_table),
+        quote(entity_meta.db_table),
+        quote(topic_meta.db_table),
+    )
+    sql = (
+        f"SELECT {select('e', columns.entry)}, {select('p', columns.publisher)}, "  # noqa: S608
+        f"{select('t', columns.topic)}, {select('tp', columns.topic)} "
+        f"FROM {entry} e "
+        f"INNER JOIN {entity} p ON p.id = e.publisher_id "
+        f"LEFT JOIN {topic} t ON t.id = e.topic_id "
+        f"LEFT JOIN {topic} tp ON tp.id = t.parent_id "
+        "WHERE e.id = %s AND e.status IN (%s, %s) AND p.status = %s"
+    )
+    return sql, columns
+
+
+def _convert(row: tuple[Any, ...], columns: _EntryColumns) -> list[Any]:
+    """Apply the database backend's converters (SQLite keeps dates as text, for instance)."""
+    converters = _row_converters(connection.vendor, columns)
+    if not converters:
+        return list(row)
+    values = list(row)
+    for index, field_converters, expression in converters:
+        value = values[index]
+        for converter in field_converters:
+            value = converter(value, expression, connection)
+        values[index] = value
+    return values
+
+
+_CONVERTERS: dict[str, list[tuple[int, list[Any], Any]]] = {}
+
+
+def _row_converters(vendor: str, columns: _EntryColumns) -> list[tuple[int, list[Any], Any]]:
+    """Per database vendor, once: (position, converters, column) for each column that has any."""
+    if vendor not in _CONVERTERS:
+        converters = []
+        for index, field in enumerate(columns.all):
+            expression = field.get_col(field.model._meta.db_table)
+            found = connection.ops.get_db_converters(expression) + field.get_db_converters(
+                connection
+            )
+            if found:
+                converters.append((index, found, expression))
+        _CONVERTERS[vendor] = converters
+    return _CONVERTERS[vendor]
+
+
+class EntryRelations(NamedTuple):
+    """What an entry's page lists besides the entry: rows of plain values, in page order.
+
+    attachments: {"pk", "title", "type_label", "size"}, by sort order;
+    co_publishers: {"pk", "name"}, announced ones only, in the directory's order;
+    amends, amended_by, repeals, repealed_by: {"pk", "title"}, published entries of announced
+    publishers only, newest first.
+    """
+
+    attachments: list[dict[str, Any]]
+    co_publishers: list[dict[str, Any]]
+    amends: list[dict[str, Any]]
+    amended_by: list[dict[str, Any]]
+    repeals: list[dict[str, Any]]
+    repealed_by: list[dict[str, Any]]
+
+
+def catalogue_entry_relations(*, entry: CatalogueEntry) -> EntryRelations:
+    """An entry's attachments, announced co-publishers and published related entries.
+
+    One query (a UNION ALL of the six kinds of row), whatever the number of rows. Related
+    entries (amends / amended by / repeals / repealed by) are only the published ones of
+    announced publishers, as `CatalogueEntry.objects.published()` says; co-publishers only the
+    announced ones, as `AdministrativeEntity.objects.announced()`.
+    """
+    published = CatalogueEntry.Status.PUBLISHED
+    announced = AdministrativeEntity.Status.ANNOUNCED
+    params = [entry.pk, entry.pk, announced]
+    for _kind in _RELATED_ENTRY_KINDS:
+        params += [entry.pk, published, announced]
+    relations: EntryRelations = EntryRelations([], [], [], [], [], [])
+    with connection.cursor() as cursor:
+        cursor.execute(_relations_statement(connection.vendor), params)
+        rows = cursor.fetchall()
+    for kind, _position, pk, title, content_type, size in rows:
+        if kind == 0:
+            relations.attachments.append(
+                {
+                    "pk": pk,
+                    "title": title,
+                    "type_label": ATTACHMENT_TYPES.get(content_type, ""),
+                    "size": size,
+                }
+            )
+        elif kind == 1:
+            relations.co_publishers.append({"pk": pk, "name": title})
+        else:
+            relations[kind].append({"pk": pk, "title": title})
+    return relations
+
+
+# The related entries' kinds, in EntryRelations order after attachments (0) and co-publishers
+# (1): (kind, the M2M table's field, the column of this entry, the column of the other one).
+_RELATED_ENTRY_KINDS = (
+    (2, "amends", "from_catalogueentry_id", "to_catalogueentry_id"),
+    (3, "amends", "to_catalogueentry_id", "from_catalogueentry_id"),
+    (4, "repeals", "from_catalogueentry_id", "to_catalogueentry_id"),
+    (5, "repeals", "to_catalogueentry_id", "from_catalogueentry_id"),
+)
+
+
+@cache
+def _relations_statement(vendor: str) -> str:
+    """The UNION ALL behind `catalogue_entry_relations`: (kind, position, id, title or name,
+    content type, size); each kind numbered in its page order by row_number(), as the ORM's
+    orderings say (attachments: sort_order, id; entities: sort_order, name; entries: newest
+    first), then sorted by kind and position. Written once per database vendor."""
+    # Table and column names are the models' own, never input: S608 does not apply.
+    quote = connection.ops.quote_name
+    entry_table = quote(CatalogueEntry._meta.db_table)
+    entity_table = quote(AdministrativeEntity._meta.db_table)
+    attachment_table = quote(CatalogueAttachment._meta.db_table)
+    co_publishers = CatalogueEntry._meta.get_field("co_publishers").remote_field.through._meta
+    parts = [
+        "SELECT 0 AS kind, ROW_NUMBER() OVER (ORDER BY a.sort_order, a.id) AS pos, "  # noqa: S608
+        "a.id, a.title, a.content_type, a.size "
+        f"FROM {attachment_table} a WHERE a.entry_id = %s",
+        "SELECT 1, ROW_NUMBER() OVER (ORDER BY p.sort_order, p.name, p.id), "  # noqa: S608
+        "p.id, p.name, NULL, NULL "
+        f"FROM {quote(co_publishers.db_table)} c "
+        f"INNER JOIN {entity_table} p ON p.id = c.administrativeentity_id "
+        "WHERE c.catalogueentry_id = %s AND p.status = %s",
+    ]
+    for kind, name, this, other in _RELATED_ENTRY_KINDS:
+        through = CatalogueEntry._meta.get_field(name).remote_field.through._meta
+        parts.append(
+            f"SELECT {kind}, ROW_NUMBER() OVER (ORDER BY e.published_date DESC, e.id DESC), "  # noqa: S608
+            "e.id, e.title, NULL, NULL "
+            f"FROM {quote(through.db_table)} r "
+            f"INNER JOIN {entry_table} e ON e.id = r.{other} "
+            f"INNER JOIN {entity_table} p ON p.id = e.publisher_id "
+            f"WHERE r.{this} = %s AND e.status = %s AND p.status = %s"
+        )
+    return (
+        "SELECT * FROM (" + " UNION ALL ".join(parts) + ") related ORDER BY kind, pos"  # noqa: S608 - the parts above
     )
 
 

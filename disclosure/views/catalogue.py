@@ -6,6 +6,7 @@ withdrawn entry shows the withdrawal notice with status 410 Gone; and a redirect
 number (/catalogue/index/<索引号>/) to the entry page. Visibility lives in the selectors.
 """
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from disclosure.selectors.catalogue import (
     catalogue_entry_list,
     catalogue_entry_page,
     catalogue_entry_pk_for_index_no,
+    catalogue_entry_relations,
     catalogue_facets,
     catalogue_facets_total,
     catalogue_filters_empty,
@@ -195,6 +197,7 @@ def catalogue_entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     A withdrawn entry keeps its URL: the page says it was withdrawn, when and why, shows its
     identifying metadata only, and answers 410 Gone. Drafts and entries in review are 404.
+    Two queries for a published entry (the entry; its related rows), one for a withdrawn one.
     """
     try:
         entry = catalogue_entry_get_public(pk=pk)
@@ -221,8 +224,41 @@ def catalogue_entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Bodies are sanitised when written; sanitising again on display guards rows that reached
     # the table another way (a bulk load, a restore), as the guide pages do.
     body = mark_safe(sanitize_html(entry.body))  # noqa: S308 - allow-list sanitised just here
-    context = {"entry": entry, "body": body, "feed_links": feed_links}
+    relations = catalogue_entry_relations(entry=entry)
+    entity_url = _url_by_pk("disclosure:entity-detail")
+    for co_publisher in relations.co_publishers:
+        co_publisher["url"] = entity_url(co_publisher["pk"])
+    if relations.attachments:
+        attachment_url = _url_by_pk("disclosure:catalogue-attachment", "attachment_pk", pk=entry.pk)
+        for attachment in relations.attachments:
+            attachment["url"] = attachment_url(attachment["pk"])
+    related = relations.amends + relations.amended_by + relations.repeals + relations.repealed_by
+    if related:
+        entry_url = _url_by_pk("disclosure:catalogue-entry")
+        for other in related:
+            other["url"] = entry_url(other["pk"])
+    context = {
+        "entry": entry,
+        "body": body,
+        "feed_links": feed_links,
+        "publisher_url": entity_url(entry.publisher_id),
+        "relations": relations,
+        "has_related": bool(related),
+    }
     return render(request, "disclosure/entry_detail.html", context)
+
+
+# A primary key no row has, reversed once per list of links; each link then replaces it (one
+# reverse() per page instead of one {% url %} per row; the language prefix stays right).
+_PK_PLACEHOLDER = 2**62 + 12345
+
+
+def _url_by_pk(viewname: str, key: str = "pk", **kwargs: Any) -> Callable[[int], str]:
+    """A function giving the URL of `viewname` for a primary key, its other arguments fixed."""
+    head, _placeholder, tail = reverse(
+        viewname, kwargs={**kwargs, key: _PK_PLACEHOLDER}
+    ).rpartition(str(_PK_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def catalogue_entry_by_index_no(request: HttpRequest, index_no: str) -> HttpResponseRedirect:
