@@ -242,7 +242,12 @@ class CatalogueEntry(models.Model):
         ordering = ["-published_date", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_date", "-id"], name="entry_status_pubdate"),
-            models.Index(fields=["publisher", "status"], name="entry_publisher_status"),
+            # A publisher's latest entries (its entity page, its feed) without reading and
+            # sorting all of them: ten index rows at a million entries.
+            models.Index(
+                fields=["publisher", "status", "-published_date", "-id"],
+                name="entry_publisher_latest",
+            ),
         ]
         permissions = [
             ("review_catalogueentry", _("Can review (confidentiality review) catalogue entries")),
