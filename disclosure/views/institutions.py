@@ -10,6 +10,7 @@ Officials (logged-in staff, scoped by `institution_ids_for_official`): what is m
 for each institution they keep, and the fee self-inspection (治理"三乱").
 """
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +18,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -132,9 +134,27 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     institution = institution_page(pk=pk, day=today)
     if institution is None:
         raise Http404(f"No {PublicInstitution._meta.object_name} matches the given query.")
+    return render(
+        request,
+        "disclosure/institution_detail.html",
+        institution_detail_context(institution=institution, today=today),
+    )
+
+
+def institution_detail_context(*, institution: PublicInstitution, today: datetime.date) -> dict:
+    """The institution page's context, from an institution loaded by `institution_page` (or
+    `institution_detail_queryset`).
+
+    Rows are plain dicts with what each cell shows: dates as `|date:"Y-m-d"` would print them
+    (ISO dates) and choice labels in the active language, so that the template does no filter,
+    display method or include per row (they were most of a cold render's template time).
+    """
     items = [
         {
-            "item": item,
+            "pk": item.pk,
+            "kind": item.kind.name,
+            "updated": item.last_updated.isoformat(),
+            "due": item.next_review_due.isoformat(),
             # Sanitised when saved; again here so that whatever wrote the row, the page is safe.
             "content": mark_safe(sanitize_html(item.content)),  # noqa: S308 - allow-list sanitised
             "stale": item.is_stale_on(today),
@@ -143,17 +163,30 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             institution.published_items, key=lambda i: (i.kind.sort_order, i.kind.code)
         )
     ]
-    return render(
-        request,
-        "disclosure/institution_detail.html",
+    categories, units = dict(FeeItem.Category.choices), dict(FeeItem.Unit.choices)
+    fees = [
         {
-            "institution": institution,
-            "items": items,
-            "fees": institution.fees_in_force,
-            "completeness": completeness_of(institution=institution, today=today),
-            "complaint_url": f"{COMPLAINT_URL}?institution={institution.pk}",
-        },
-    )
+            "name": fee.name,
+            "category": str(categories.get(fee.category, fee.category)),
+            "is_range": fee.is_range,
+            "amount_min": fee.amount_min,
+            "amount_max": fee.amount_max,
+            "unit": str(units.get(fee.unit, fee.unit)),
+            "legal_basis": fee.legal_basis,
+            "approval_document": fee.approval_document,
+            "valid_from": fee.valid_from.isoformat(),
+            "valid_to": fee.valid_to.isoformat() if fee.valid_to else "",
+        }
+        for fee in institution.fees_in_force
+    ]
+    return {
+        "institution": institution,
+        "sector_url": reverse("disclosure:sector-detail", args=[institution.sector.code]),
+        "items": items,
+        "fees": fees,
+        "completeness": completeness_of(institution=institution, today=today),
+        "complaint_url": f"{COMPLAINT_URL}?institution={institution.pk}",
+    }
 
 
 def fee_search_page(request: HttpRequest) -> HttpResponse:
