@@ -74,7 +74,8 @@ def record_period(*, on: datetime.date | None = None) -> Period:
     """The period an item's measured record covers: the last twelve months with cases.
 
     Anchored on the latest completion on record (the demo's cases are in 2006), so the record
-    is never empty just because the data are old.
+    is never empty just because the data are old. The item page finds it in the same query as
+    the record (`service_item_record`, tested equal to this).
     """
     latest = latest_completion_day()
     last = latest or on or timezone.localdate()
@@ -95,14 +96,14 @@ def material_file(request: HttpRequest, pk: int, material_pk: int, which: str) -
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An item's guide, and its commitment beside its measured record: the promise and the proof.
 
-    Four queries whatever the item's number of materials, windows and cases: the item, its lists,
-    the record's period and the record (`service_item_public_page`, `service_item_record`).
+    Two queries whatever the item's number of materials, windows and cases: the item with its
+    lists (`service_item_public_page`), and its record with the period (`record_period`) it
+    covers (`service_item_record`).
     """
     page = service_item_public_page(pk=pk)
     if page is None:
         raise Http404
-    period = record_period()
-    record = service_item_record(item_id=pk, period=period)
+    period, record = service_item_record(item_id=pk)
     record.committed_days = page.item.committed_days
     return render(
         request,

@@ -130,12 +130,13 @@ def test_the_record_is_exactly_service_figures_for_the_item_and_period():
     # when / then
     for item in [*items, idle]:
         for period in PERIODS:
-            record = service_item_record(item_id=item.pk, period=period)
+            given, record = service_item_record(item_id=item.pk, period=period)
+            assert given == period
             expected = service_figures(period=period, item_id=item.pk)
             assert _figures(record) == _figures(expected), (item.pk, period)
             assert list(record.rating_counts) == list(expected.rating_counts)
-    assert service_item_record(item_id=items[0].pk, period=period_year(2006)).completed > 0
-    empty = service_item_record(item_id=idle.pk, period=period_year(2006))
+    assert service_item_record(item_id=items[0].pk, period=period_year(2006))[1].completed > 0
+    _period, empty = service_item_record(item_id=idle.pk, period=period_year(2006))
     assert (empty.completed, empty.consultations, empty.workdays_histogram) == (0, 0, {})
 
 
@@ -152,10 +153,45 @@ def test_the_record_of_cases_counted_by_the_actions_is_service_figures():
             result="approved",
         )
     ConsultationCountFactory(item=item, date=D(2006, 3, 6), count=9)
-    period = record_period()
-    record = service_item_record(item_id=item.pk, period=period)
+    period, record = service_item_record(item_id=item.pk)
+    assert period == record_period()
     assert _figures(record) == _figures(service_figures(period=period, item_id=item.pk))
     assert (record.completed, record.consultations, record.median_workdays) == (3, 9, 3)
+
+
+def _days_to_try() -> list[datetime.date]:
+    """Every first, second, 28th to last day of each month of three years (one leap)."""
+    days = []
+    for year in (2023, 2024, 2025):
+        for month in range(1, 13):
+            first = D(year, month, 1)
+            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            days += [first, first + datetime.timedelta(days=1)]
+            days += [D(year, month, day) for day in range(28, last.day + 1)]
+    return days
+
+
+def test_the_record_period_is_record_periods_for_any_latest_completion():
+    # given an item and one summary row whose day is the latest completion on record
+    item = ServiceItemFactory()
+    row = ServiceDailySummary.objects.create(
+        entity=item.entity, item=item, day=D(2023, 1, 1), completed=1
+    )
+    ServiceDailySummary.objects.create(entity=item.entity, item=item, day=D(2030, 1, 1))
+    # when the latest completion moves, then the period computed in SQL follows record_period
+    for day in _days_to_try():
+        ServiceDailySummary.objects.filter(pk=row.pk).update(day=day)
+        assert service_item_record(item_id=item.pk)[0] == record_period(), day
+
+
+def test_without_any_completion_the_record_period_ends_today():
+    item = ServiceItemFactory()
+    ServiceDailySummary.objects.create(entity=item.entity, item=item, day=D(2006, 3, 6))
+    for today in (D(2024, 2, 29), D(2024, 3, 1), D(2025, 12, 31)):
+        period, record = service_item_record(item_id=item.pk, today=today)
+        assert period == record_period(on=today)
+        assert record.completed == 0
+    assert service_item_record(item_id=item.pk)[0] == record_period()
 
 
 # --- The page's item and lists: exactly what the ORM reads -------------------------------------
@@ -288,5 +324,5 @@ def test_the_item_page_query_count_does_not_grow(client):
     one = _count(client, url)
     _add(item, 19, start=1)
     twenty = _count(client, url)
-    assert empty == one == twenty == 4  # item, materials and windows, period, record
+    assert empty == one == twenty == 2  # the item with its lists; the record with its period
     assert client.get(url).text.count("/blank-form/") == 20
