@@ -6,6 +6,7 @@ published, is a 404 (the selectors apply the visibility rule).
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -33,6 +34,9 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = entity_page_get(pk=pk)
     if page is None:
         raise Http404
+    # The entries' links as prefix + pk: one reverse instead of one per entry (tests compare the
+    # list with the catalogue's include, which calls get_absolute_url).
+    entry_url = reverse("disclosure:catalogue-entry", kwargs={"pk": 0})
     return render(
         request,
         "disclosure/entity_detail.html",
@@ -44,6 +48,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection_items": page.inspection_items,
             "children": page.children,
             "entries": page.entries,
+            "entry_url_prefix": entry_url.removesuffix("0/"),
         },
     )
 

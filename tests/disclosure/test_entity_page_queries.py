@@ -212,3 +212,59 @@ def test_two_queries_for_one_row_of_each_kind_and_for_twenty(client, settings) -
     _fill(entity, 19)
     assert counted() == one
     assert one[0] == 2
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_inline_entries_are_the_catalogue_include_to_the_byte(client, prefix: str) -> None:
+    """entity_detail.html repeats the markup of catalogue_entity_entries.html (faster dates)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    entity = AdministrativeEntityFactory()
+    for day in (1, 9, 28):
+        _published_entry(
+            entity, title=f"<通知> & {day}", published_date=datetime.date(2026, 2, day)
+        )
+    page = client.get(f"{prefix}/entities/{entity.pk}/").content.decode()
+    with translation.override("en" if prefix else "zh-hans"):
+        entries = catalogue_entries_of_publisher(publisher=entity, limit=ENTITY_PAGE_ENTRIES)
+        include = render_to_string(
+            "disclosure/catalogue_entity_entries.html", {"entity": entity, "entries": entries}
+        )
+    assert "2026-02-09" in include and "&lt;通知&gt; &amp; 9" in include
+    assert include in page
+
+
+def test_an_entity_without_entries_shows_the_empty_state_of_the_include(client) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    entity = AdministrativeEntityFactory()
+    page = client.get(f"/entities/{entity.pk}/").content.decode()
+    with translation.override("zh-hans"):
+        include = render_to_string(
+            "disclosure/catalogue_entity_entries.html", {"entity": entity, "entries": []}
+        )
+    assert include in page
+
+
+@pytest.mark.postgres
+def test_the_latest_entries_are_one_walk_of_the_publisher_index() -> None:
+    """No sort of all a publisher's entries (a thousand heap pages at a million entries)."""
+    from disclosure.selectors import entities
+
+    entity = AdministrativeEntityFactory()
+    for day in range(1, 4):
+        _published_entry(entity, published_date=datetime.date(2026, 3, day))
+    params = {
+        "pk": entity.pk,
+        "announced": AdministrativeEntity.Status.ANNOUNCED.value,
+        "entry_published": CatalogueEntry.Status.PUBLISHED.value,
+        "entries": ENTITY_PAGE_ENTRIES,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + entities._LISTS_SQL, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using entry_publisher_latest" in plan, plan
