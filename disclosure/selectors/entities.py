@@ -176,6 +176,31 @@ class EntityPage:
     entries: list[CatalogueEntry]
 
 
+# The ORM's value converters per (database alias, model, fields), computed once per process.
+# They depend only on the backend and the settings (SQLite's datetimes: the connection's time
+# zone, the same for every thread's connection of an alias).
+_CONVERTERS: dict[tuple[str, type[Model], tuple[str, ...]], list[tuple[int, Any, list[Any]]]] = {}
+
+
+def _converters(
+    connection: BaseDatabaseWrapper, model: type[Model], names: tuple[str, ...]
+) -> list[tuple[int, Any, list[Any]]]:
+    """(position, column expression, converters) for the fields that need converting."""
+    key = (connection.alias, model, names)
+    if key not in _CONVERTERS:
+        found = []
+        for position, name in enumerate(names):
+            model_field = model._meta.get_field(name)
+            expression = model_field.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(
+                expression
+            ) + model_field.get_db_converters(connection)
+            if converters:
+                found.append((position, expression, converters))
+        _CONVERTERS[key] = found
+    return _CONVERTERS[key]
+
+
 def _instance(
     model: type[Model],
     connection: BaseDatabaseWrapper,
@@ -187,16 +212,14 @@ def _instance(
 
     Fields not in `names` are deferred: the page must not read them (a query each).
     """
-    converted = []
-    for name, value in zip(names, values, strict=True):
+    names = tuple(names)
+    converted = list(values)
+    for position, expression, converters in _converters(connection, model, names):
+        value = converted[position]
         if value is not None:
-            model_field = model._meta.get_field(name)
-            expression = model_field.get_col(model._meta.db_table)
-            for convert in connection.ops.get_db_converters(
-                expression
-            ) + model_field.get_db_converters(connection):
+            for convert in converters:
                 value = convert(value, expression, connection)
-        converted.append(value)
+            converted[position] = value
     return model.from_db(alias, list(names), converted)
 
 
