@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connections, router
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -83,6 +84,23 @@ def median_from_histogram(histogram: Mapping[int, int]) -> int | None:
 def p90_from_histogram(histogram: Mapping[int, int]) -> int | None:
     """The nearest-rank 90th percentile of a {value: count} histogram."""
     return percentile_from_histogram(histogram, 0.9)
+
+
+def median_and_p90_from_histogram(histogram: Mapping[int, int]) -> tuple[int | None, int | None]:
+    """`median_from_histogram` and `p90_from_histogram` of one histogram, in one sorted pass."""
+    total = sum(count for count in histogram.values() if count > 0)
+    if total == 0:
+        return None, None
+    ranks = [max(1, math.ceil(q * total - 1e-9)) for q in (0.5, 0.9)]
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        seen += max(histogram[value], 0)
+        while len(found) < 2 and seen >= ranks[len(found)]:
+            found.append(value)
+        if len(found) == 2:
+            return found[0], found[1]
+    return tuple(found + [max(histogram)] * (2 - len(found)))  # pragma: no cover - unreachable
 
 
 def histogram_merge(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
@@ -193,6 +211,9 @@ class ServiceFigures:
     committed_days: int | None = None
     key: int | None = None
     name: str = ""
+    # (median, P90) of the working days when the database found them (the report's department
+    # and item rows, which then carry no histogram); None: from `workdays_histogram`.
+    workdays_percentiles: tuple[int | None, int | None] | None = None
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -204,11 +225,18 @@ class ServiceFigures:
 
     @property
     def median_workdays(self) -> int | None:
-        return median_from_histogram(self.workdays_histogram)
+        return self.median_and_p90_workdays[0]
 
     @property
     def p90_workdays(self) -> int | None:
-        return p90_from_histogram(self.workdays_histogram)
+        return self.median_and_p90_workdays[1]
+
+    @property
+    def median_and_p90_workdays(self) -> tuple[int | None, int | None]:
+        """Median and P90 of the working days (as `median_from_histogram`, `p90_…`), one pass."""
+        if self.workdays_percentiles is not None:
+            return self.workdays_percentiles
+        return median_and_p90_from_histogram(self.workdays_histogram)
 
     @property
     def ratings_total(self) -> int:
@@ -355,10 +383,20 @@ def _grouped(
 
 
 def _rows_of(
-    *, names: dict[int, tuple[str, int | None]], counts: dict, consultations: dict, histograms: dict
+    *,
+    names: dict[int, tuple[str, int | None]],
+    counts: dict,
+    consultations: dict,
+    histograms: dict | None = None,
+    percentiles: dict | None = None,
 ) -> list[ServiceFigures]:
-    """One `ServiceFigures` per named key with any activity, in the names' order."""
+    """One `ServiceFigures` per named key with any activity, in the names' order.
+
+    Working days from `histograms` ({key: histogram}) or, already counted, from `percentiles`
+    ({key: (median, P90)}).
+    """
     rows = []
+    histograms = histograms or {}
     for key, (name, committed) in names.items():
         count = counts.get(key, {})
         figures = ServiceFigures(
@@ -373,6 +411,8 @@ def _rows_of(
             workdays_histogram=histograms.get(key, {}),
             rating_counts=_rating_counts(count),
         )
+        if percentiles is not None:
+            figures.workdays_percentiles = percentiles.get(key, (None, None))
         if figures.consultations or figures.accepted or figures.completed:
             rows.append(figures)
     return rows
@@ -475,70 +515,162 @@ def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
     return report
 
 
-def _add(sums: dict, key: object, row: list[int]) -> None:
-    """Add `row` (the SUMS in order) to `sums[key]`, a list of the same length."""
-    total = sums.get(key)
-    if total is None:
-        sums[key] = row[:]
-    else:
-        for index, n in enumerate(row):
-            total[index] += n
+# --- The report: two statements over the summary ----------------------------------------------
+#
+# The period's daily summary rows are read once and summed three ways: per item, per department
+# (the case's) and per day (GROUPING SETS on PostgreSQL; elsewhere the same three GROUP BYs
+# joined by UNION ALL). The days give the months. The duration counts are read once and summed
+# into histograms of working days per item, per department and for the whole centre (`level`
+# 1, 2, 3); the database finds each item's and department's median and P90 from running counts
+# over the histogram (nearest rank: the first value whose running count reaches ⌈n/2⌉ and
+# ⌈9n/10⌉, i.e. 2·seen ≥ n and 10·seen ≥ 9·n, exact in integers), and returns the centre's
+# histogram itself. `percentile_from_histogram` counts the same ranks (tested on random data).
+
+_DAILY_SUMS = ", ".join(f"SUM({name})" for name in SUMS)
+_DAILY_FROM = """
+  FROM "services_servicedailysummary"
+ WHERE day BETWEEN %(first)s AND %(last)s{entity}"""
+_DAILY_GROUPING_SETS_SQL = f"""
+SELECT item_id, entity_id, day, {_DAILY_SUMS}{_DAILY_FROM}
+ GROUP BY GROUPING SETS ((item_id), (entity_id), (day))"""
+_DAILY_UNION_SQL = f"""
+SELECT item_id, NULL, NULL, {_DAILY_SUMS}{_DAILY_FROM}
+ GROUP BY item_id
+UNION ALL
+SELECT NULL, entity_id, NULL, {_DAILY_SUMS}{_DAILY_FROM}
+ GROUP BY entity_id
+UNION ALL
+SELECT NULL, NULL, day, {_DAILY_SUMS}{_DAILY_FROM}
+ GROUP BY day"""
+
+_DURATIONS_FROM = """
+    FROM "services_servicedurationcount"
+   WHERE day BETWEEN %(first)s AND %(last)s{entity}"""
+# The histograms per item (level 1), per department (2) and of the centre (3): one pass with
+# GROUPING SETS on PostgreSQL, three GROUP BYs elsewhere. Counts as integers (a bin holds at
+# most every case), so the running sums stay in integer arithmetic.
+_HISTOGRAMS_GROUPING_SETS_SQL = f"""
+  SELECT CASE WHEN item_id IS NOT NULL THEN 1 WHEN entity_id IS NOT NULL THEN 2 ELSE 3 END
+           AS level,
+         COALESCE(item_id, entity_id, 0) AS owner, workdays, CAST(SUM("count") AS INTEGER) AS n
+{_DURATIONS_FROM}
+   GROUP BY GROUPING SETS ((item_id, workdays), (entity_id, workdays), (workdays))
+  HAVING SUM("count") > 0"""
+_HISTOGRAMS_UNION_SQL = f"""
+  SELECT 1 AS level, item_id AS owner, workdays, CAST(SUM("count") AS INTEGER) AS n
+{_DURATIONS_FROM}
+   GROUP BY item_id, workdays HAVING SUM("count") > 0
+  UNION ALL
+  SELECT 2, entity_id, workdays, CAST(SUM("count") AS INTEGER)
+{_DURATIONS_FROM}
+   GROUP BY entity_id, workdays HAVING SUM("count") > 0
+  UNION ALL
+  SELECT 3, 0, workdays, CAST(SUM("count") AS INTEGER)
+{_DURATIONS_FROM}
+   GROUP BY workdays HAVING SUM("count") > 0"""
+_DURATIONS_SQL = """
+WITH histograms AS ({histograms}
+), running AS (
+  SELECT level, owner, workdays,
+         SUM(n) OVER (PARTITION BY level, owner ORDER BY workdays ROWS UNBOUNDED PRECEDING) AS seen,
+         SUM(n) OVER (PARTITION BY level, owner) AS total
+    FROM histograms
+   WHERE level < 3
+)
+SELECT level, owner, MIN(CASE WHEN 2 * seen >= total THEN workdays END),
+       MIN(CASE WHEN 10 * seen >= 9 * total THEN workdays END)
+  FROM running
+ GROUP BY level, owner
+UNION ALL
+SELECT level, workdays, n, NULL FROM histograms WHERE level = 3"""
 
 
-def statistics_report_uncached(*, period: Period, entity_id: int | None = None) -> dict:
-    """The report of `statistics_report`, counted from three grouped queries over the summary.
+def _report_sql(sql: str, entity_id: int | None) -> str:
+    return sql.replace("{entity}", "" if entity_id is None else " AND entity_id = %(entity)s")
 
-    The same figures as `service_figures`, `service_figures_by_entity`, `…_by_item` and
-    `…_by_month` (tested), but the period's summary rows are read once per table, grouped by
-    department, item (and month, or working days), and added up here for the totals, the
-    departments, the items and the months, instead of once per table and per grouping.
-    """
-    from services.models import ServiceItem
 
-    scope = _scope(entity_id, None)
-    days = ServiceDailySummary.objects.filter(scope, _in(period)).order_by()
-    by_key_month = (
-        days.annotate(month=TruncMonth("day"))
-        .values_list("entity_id", "item_id", "month")
-        .annotate(**SUMS)
-    )
-    sums: dict = {}
-    per_entity: dict = {}
+def _report_sums(
+    cursor,  # noqa: ANN001 - a DB-API cursor
+    params: dict,
+    entity_id: int | None,
+    vendor: str,
+) -> tuple[dict, dict, dict, dict]:
+    """The period's SUMS in total, per item, per department and per month (one statement)."""
+    sql = _DAILY_GROUPING_SETS_SQL if vendor == "postgresql" else _DAILY_UNION_SQL
+    cursor.execute(_report_sql(sql, entity_id), params)
     per_item: dict = {}
+    per_entity: dict = {}
+    per_day: dict = {}
+    for item, entity, day, *sums in cursor.fetchall():
+        if item is not None:
+            per_item[item] = sums
+        elif entity is not None:
+            per_entity[entity] = sums
+        else:
+            per_day[day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)] = (
+                sums
+            )
+    total = [sum(column) for column in zip(*per_day.values(), strict=True)] or [0] * len(SUMS)
     per_month: dict = {}
-    for entity, item, month, *row in by_key_month:
-        row = [n or 0 for n in row]
-        _add(sums, None, row)
-        _add(per_entity, entity, row)
-        _add(per_item, item, row)
-        month = month.date() if isinstance(month, datetime.datetime) else month
-        _add(per_month, month, row)
+    for day, (accepted, completed, *_rest) in per_day.items():
+        month = per_month.setdefault(day.replace(day=1), {"accepted": 0, "completed": 0})
+        month["accepted"] += accepted
+        month["completed"] += completed
 
     def named(table: dict) -> dict:
         return {key: dict(zip(SUMS, row, strict=True)) for key, row in table.items()}
 
-    total = named(sums).get(None) or dict.fromkeys(SUMS, 0)
-    per_entity, per_item, per_month = named(per_entity), named(per_item), named(per_month)
+    return dict(zip(SUMS, total, strict=True)), named(per_item), named(per_entity), per_month
 
-    durations = (
-        ServiceDurationCount.objects.filter(scope, _in(period))
-        .order_by()
-        .values_list("entity_id", "item_id", "workdays")
-        .annotate(n=Sum("count"))
-    )
-    total_histogram: dict[int, int] = {}
-    entity_histograms: dict = {}
-    item_histograms: dict = {}
-    for entity, item, workdays, n in durations:
-        for histogram in (
-            total_histogram,
-            entity_histograms.setdefault(entity, {}),
-            item_histograms.setdefault(item, {}),
-        ):
-            histogram[workdays] = histogram.get(workdays, 0) + n
 
-    def positive(histogram: dict[int, int]) -> dict[int, int]:
-        return {workdays: n for workdays, n in histogram.items() if n > 0}
+def _report_workdays(
+    cursor,  # noqa: ANN001 - a DB-API cursor
+    params: dict,
+    entity_id: int | None,
+    vendor: str,
+) -> tuple[dict, dict, dict]:
+    """(median, P90) per item and per department, and the centre's histogram (one statement)."""
+    histograms = _HISTOGRAMS_GROUPING_SETS_SQL if vendor == "postgresql" else _HISTOGRAMS_UNION_SQL
+    sql = _DURATIONS_SQL.replace("{histograms}", histograms)
+    cursor.execute(_report_sql(sql, entity_id), params)
+    per_item: dict = {}
+    per_entity: dict = {}
+    histogram: dict[int, int] = {}
+    for level, owner, first, second in cursor.fetchall():
+        if level == 1:
+            per_item[owner] = (first, second)
+        elif level == 2:
+            per_entity[owner] = (first, second)
+        else:
+            histogram[owner] = first
+    return per_item, per_entity, histogram
+
+
+def statistics_report_uncached(*, period: Period, entity_id: int | None = None) -> dict:
+    """The report of `statistics_report`, counted from two statements over the summary.
+
+    The same figures as `service_figures`, `service_figures_by_entity`, `…_by_item` and
+    `…_by_month` (tested), but the period's summary rows are read once per table and summed by
+    the database per item, per department and per day, and the working days' median and P90
+    found there too (see above), instead of once per table and per grouping. The department
+    and item rows carry their median and P90 (`workdays_percentiles`), not the histogram; the
+    totals carry the histogram.
+    """
+    from services.models import ServiceItem
+
+    connection = connections[router.db_for_read(ServiceDailySummary)]
+    params = {
+        "first": connection.ops.adapt_datefield_value(period.first),
+        "last": connection.ops.adapt_datefield_value(period.last),
+        "entity": entity_id,
+    }
+    with connection.cursor() as cursor:
+        total, per_item, per_entity, per_month = _report_sums(
+            cursor, params, entity_id, connection.vendor
+        )
+        item_percentiles, entity_percentiles, total_histogram = _report_workdays(
+            cursor, params, entity_id, connection.vendor
+        )
 
     items = ServiceItem.objects.all()
     if entity_id is not None:
@@ -560,7 +692,7 @@ def statistics_report_uncached(*, period: Period, entity_id: int | None = None) 
         completed=total["completed"],
         on_time=total["on_time"],
         deemed_approvals=total["deemed"],
-        workdays_histogram=positive(total_histogram),
+        workdays_histogram=total_histogram,
         rating_counts=_rating_counts(total),
     )
     by_entity = []
@@ -569,13 +701,13 @@ def statistics_report_uncached(*, period: Period, entity_id: int | None = None) 
             names=_entity_names(),
             counts=per_entity,
             consultations=entity_consultations,
-            histograms={key: positive(h) for key, h in entity_histograms.items()},
+            percentiles=entity_percentiles,
         )
     by_item = _rows_of(
         names=item_names,
         counts=per_item,
         consultations=item_consultations,
-        histograms={key: positive(h) for key, h in item_histograms.items()},
+        percentiles=item_percentiles,
     )
     by_month = [
         {

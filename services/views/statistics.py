@@ -8,7 +8,9 @@ figures.
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -72,9 +74,19 @@ def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) 
         name: formats.get_format(name, language, use_l10n=True)
         for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
     }
+    # Without thousand separators `numberformat.format` gives an int's `str` (its own fast
+    # path); the counts are ints, so most cells skip it.
+    plain_ints = not (settings.USE_THOUSAND_SEPARATOR and separators["NUMBER_GROUPING"])
+
+    formatted: dict[str, str] = {}  # a Decimal's text by its exact digits (rates repeat)
 
     def text(value) -> str:  # noqa: ANN001 - an int or a Decimal
-        return conditional_escape(
+        if plain_ints and type(value) is int:
+            return str(value)
+        key = str(value) if type(value) is Decimal else None
+        if key is not None and key in formatted:
+            return formatted[key]
+        result = conditional_escape(
             numberformat.format(
                 value,
                 separators["DECIMAL_SEPARATOR"],
@@ -85,6 +97,9 @@ def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) 
                 use_l10n=True,
             )
         )
+        if key is not None:
+            formatted[key] = result
+        return result
 
     def percent(value) -> str:  # noqa: ANN001
         return "–" if value is None else f"{text(value)}%"
@@ -94,6 +109,7 @@ def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) 
 
     result = []
     for row in rows:
+        median, p90 = row.median_and_p90_workdays
         cells = (
             text(row.consultations),
             text(row.accepted),
@@ -101,8 +117,8 @@ def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) 
             percent(row.completion_rate),
             percent(row.on_time_rate),
             text(row.deemed_approvals),
-            days(row.median_workdays),
-            days(row.p90_workdays),
+            days(median),
+            days(p90),
         )
         html = "".join(f"<td>{cell}</td>" for cell in cells) + "\n"
         if committed:
@@ -112,6 +128,13 @@ def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) 
             f"{conditional_escape(row.name)}</a></th>{html}</tr>"
         )
     return mark_safe("".join(result))  # noqa: S308 - every value escaped above
+
+
+def _item_link() -> Callable[[object], str]:
+    """A row's item page link: the URL reversed once, the row's key put in its place."""
+    marker = 918273645
+    prefix, suffix = reverse("services:item-detail", args=[marker]).split(str(marker))
+    return lambda row: f"{prefix}{int(row.key)}{suffix}"
 
 
 def statistics_page(request: HttpRequest) -> HttpResponse:
@@ -146,13 +169,14 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "by_item": by_item,
             "by_item_rows": _figure_rows(
                 by_item,
-                link=lambda row: reverse("services:item-detail", args=[row.key]),
+                link=_item_link(),
                 committed=True,
             ),
             "by_month": by_month,
             "month_chart": month_chart,
             "rating_chart": rating_chart,
-            "departments": service_item_departments(),
+            # the filter shows each department's id and name: not whole rows, made DISTINCT
+            "departments": service_item_departments().values("pk", "name"),
             "department": department,
             "query": query,
             "years": range(timezone.localdate().year, 2004, -1),
