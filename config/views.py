@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from complaints.views.open311 import open311_error
 from config.context_processors import LARGE_TEXT_COOKIE, SECTIONS
 from disclosure.selectors.catalogue import catalogue_entries_latest
 from services.selectors.statistics import service_figures_headline
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 LARGE_TEXT_MAX_AGE = timedelta(days=365)
 DATABASE_DOWN_RETRY_AFTER = 60  # seconds
+DATABASE_DOWN_DETAIL = "Service temporarily unavailable: nothing was stored. Retry later."
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -117,17 +119,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     No base template, no context processors, no database: the failure may lie in any of them.
     """
-    api = request.path_info.startswith(("/api/", "/open311/"))
+    api = request.path_info.startswith("/api/")
+    open311 = request.path_info.startswith("/open311/")
     if isinstance(sys.exception(), (OperationalError, InterfaceError)):
-        if api:  # a machine gets JSON, and the same promise: nothing was stored
-            response = JsonResponse(
-                {"detail": "Service temporarily unavailable: nothing was stored. Retry later."},
-                status=503,
-            )
+        if open311:  # the Open311 error format, in XML when the client asked for XML
+            response = open311_error(request, 503, DATABASE_DOWN_DETAIL)
+        elif api:  # a machine gets JSON, and the same promise: nothing was stored
+            response = JsonResponse({"detail": DATABASE_DOWN_DETAIL}, status=503)
         else:
             response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER)
         return response
+    if open311:
+        return open311_error(request, 500, "Server error.")
     if api:
         return JsonResponse({"detail": "Server error."}, status=500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)

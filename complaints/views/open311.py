@@ -107,6 +107,32 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
     )
 
 
+XML_TYPES = ("text/xml", "application/xml")
+
+
+def open311_error_format(request: HttpRequest) -> str:
+    """The format an Open311 client asked for: the URL's extension, else its Accept header.
+
+    GeoReport v2 names the format in the URL (`requests.xml`); a path without one (an unknown
+    URL, the service root) follows Accept, and JSON is the default.
+    """
+    path = request.path_info
+    if path.endswith(".xml"):
+        return "xml"
+    if path.endswith(".json"):
+        return "json"
+    preferred = request.get_preferred_type(["application/json", *XML_TYPES])
+    return "xml" if preferred in XML_TYPES else "json"
+
+
+def open311_error(request: HttpRequest, status: int, description: str) -> HttpResponse:
+    """An error in the spec's format (`errors` → `error` with `code`, `description`), as asked.
+
+    Used by the site's 500/503 handler too: it builds the body without the database.
+    """
+    return _error(open311_error_format(request), status, description)
+
+
 def _bad_format(fmt: str) -> bool:
     return fmt not in ("json", "xml")
 
