@@ -1,6 +1,7 @@
 """Reads of service items for the public: the guide list with search, an item with its record."""
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +66,7 @@ def service_item_departments() -> QuerySet:
 # materials by sort order and id, windows by number as `ServiceWindow.Meta.ordering`). One row
 # per material and window, the item's columns repeated; one row with empty list columns when it
 # has neither. The visibility rule is `service_item_public_queryset`'s: the item is published.
-_ITEM_FIELDS = [f.attname for f in ServiceItem._meta.concrete_fields]
+_ITEM_FIELDS = tuple(f.attname for f in ServiceItem._meta.concrete_fields)
 _ITEM_COLUMNS = ", ".join(f"i.{f.column}" for f in ServiceItem._meta.concrete_fields)
 _ITEM_SQL = f"""
 SELECT {_ITEM_COLUMNS}, e.name, j.name,
@@ -100,24 +101,37 @@ class ServiceItemPage:
     windows: list[ServiceWindow]
 
 
+@functools.cache
+def _converters(model: type[Model], names: tuple[str, ...], alias: str) -> list[tuple]:
+    """Per column, its expression and the converters the ORM applies (found once per process)."""
+    connection = connections[alias]
+    result = []
+    for name in names:
+        model_field = model._meta.get_field(name)
+        expression = model_field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(expression) + model_field.get_db_converters(
+            connection
+        )
+        result.append((expression, converters))
+    return result
+
+
 def _instance(
-    model: type[Model], connection: BaseDatabaseWrapper, names: Sequence[str], values: Sequence
+    model: type[Model], connection: BaseDatabaseWrapper, names: tuple[str, ...], values: Sequence
 ) -> Any:
     """A model instance from raw values, converted as the ORM converts them (booleans on SQLite).
 
     Fields not in `names` are deferred: the page must not read them (a query each).
     """
     converted = []
-    for name, value in zip(names, values, strict=True):
+    for (expression, converters), value in zip(
+        _converters(model, names, connection.alias), values, strict=True
+    ):
         if value is not None:
-            model_field = model._meta.get_field(name)
-            expression = model_field.get_col(model._meta.db_table)
-            for convert in connection.ops.get_db_converters(
-                expression
-            ) + model_field.get_db_converters(connection):
+            for convert in converters:
                 value = convert(value, expression, connection)
         converted.append(value)
-    return model.from_db(connection.alias, list(names), converted)
+    return model.from_db(connection.alias, names, converted)
 
 
 def service_item_public_page(*, pk: int) -> ServiceItemPage | None:
