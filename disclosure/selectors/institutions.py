@@ -152,15 +152,15 @@ def institution_detail_queryset(*, day: datetime.date | None = None) -> QuerySet
     )
 
 
-# --- the institution page: two fixed statements ------------------------------------------------
+# --- the institution page: one fixed statement -------------------------------------------------
 #
-# The public page of one institution is the portal's most visited record page, mostly picked at
-# random (so seldom in the page cache). The prefetching queryset above costs four queries whose
-# compilation, prefetch bookkeeping and round trips made up most of a cold render. The page loads
-# the same rows in two statements written once per process: the institution with its sector,
-# department and fees in force (LEFT JOIN), then its published items and its sector's checklist
-# (UNION ALL). Values go through the ORM's own converters for each column and rows become model
-# instances, so the template and `completeness_of` see what the prefetching queryset gave them.
+# The public page of one institution is a record page mostly picked at random (so seldom in the
+# page cache). The prefetching queryset above costs four queries whose compilation, prefetch
+# bookkeeping and round trips made up most of a cold render. The page loads the same rows in
+# one UNION ALL statement written once per process (the institution with its sector, department
+# and fees in force; its published items; its sector's checklist). Values go through the ORM's
+# own converters for each column and rows become model instances, so the template and
+# `completeness_of` see what the prefetching queryset gave them.
 
 
 @dataclass(frozen=True)
@@ -225,19 +225,37 @@ def _columns(
     return [(alias, model._meta.get_field(name)) for name in names]
 
 
-def _select_list(columns: list[tuple[str, Field]], nulls: str = "") -> str:
-    """`alias.column` for each column, NULL instead for the columns of the alias `nulls`."""
+def _select_list(columns: list[tuple[str, Field]], aliases: str) -> str:
+    """`alias.column` for the columns of the `aliases` (letters), a typed NULL for the others.
+
+    Typed, because PostgreSQL resolves a UNION's column types pair by pair: two bare NULLs
+    become text, which then matches no date or integer of a later branch.
+    """
     quote = connection.ops.quote_name
     return ", ".join(
-        "NULL" if alias == nulls else f"{alias}.{quote(field.column)}" for alias, field in columns
+        f"{alias}.{quote(column.column)}"
+        if alias in aliases
+        else f"CAST(NULL AS {column.cast_db_type(connection)})"
+        for alias, column in columns
     )
 
 
 @functools.cache
-def _institution_page_statements(vendor: str) -> tuple[_Statement, _Statement]:
-    """The page's two statements for one database vendor, written on first use.
+def _institution_page_statement(vendor: str) -> _Statement:
+    """The page's one statement for one database vendor, written on first use.
 
-    Only identifiers from the models' metadata go into the text; every value is a parameter.
+    Every branch has every column: the institution (i), its sector (s), its department (e: its
+    id and name, all the page shows of it), a fee (f), a kind (k), a published item (d) and a
+    checklist requirement (r); each branch fills its own and leaves the others NULL.
+
+    1. The active institution with its sector and department, one row per fee in force
+       (`published_fees`) or one row with no fee. Parameters: published, day, day, id, True.
+    2. Its published items with their kinds. Parameters: id, published.
+    3. Its sector's checklist with the kinds. Parameter: id.
+
+    Rows come by fee (category, name, id), then by kind (sort order, code): in the fee table's
+    and the checklist's order. Only identifiers from the models' metadata go into the text;
+    every value is a parameter.
     """
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
@@ -251,84 +269,84 @@ def _institution_page_statements(vendor: str) -> tuple[_Statement, _Statement]:
             SectorRequirement,
         )
     }
-    # The institution, its sector, its department's id and name (all the page shows of it) and
-    # its fees in force (`published_fees`), one row per fee, in the fee table's order.
-    # Parameters: published, day, day, institution id, True.
-    institution = [
+    columns = [
         *_columns("i", PublicInstitution),
         *_columns("s", Sector),
-        *_columns("d", AdministrativeEntity, ("id", "name")),
+        *_columns("e", AdministrativeEntity, ("id", "name")),
         *_columns("f", FeeItem),
-    ]
-    institution_sql = (
-        f"SELECT {_select_list(institution)} FROM {table[PublicInstitution]} i"  # noqa: S608
-        f" INNER JOIN {table[Sector]} s ON s.id = i.sector_id"
-        f" INNER JOIN {table[AdministrativeEntity]} d ON d.id = i.supervising_department_id"
-        f" LEFT OUTER JOIN {table[FeeItem]} f ON f.institution_id = i.id AND f.status = %s"
-        " AND f.valid_from <= %s AND (f.valid_to IS NULL OR f.valid_to >= %s)"
-        " WHERE i.id = %s AND i.is_active = %s"
-        " ORDER BY f.category, f.name, f.id"
-    )
-    # The published items with their kinds (k, d; r is NULL), then the sector's checklist with
-    # its kinds (k, r; d is NULL), by the kinds' order. Parameters: institution id, published,
-    # sector id.
-    items = [
         *_columns("k", DisclosureItemKind),
         *_columns("d", InstitutionDisclosure),
         *_columns("r", SectorRequirement),
     ]
-    kind_order = ", ".join(
-        str(1 + items.index(("k", DisclosureItemKind._meta.get_field(name))))
-        for name in ("sort_order", "code")
+    order = ", ".join(
+        str(1 + columns.index((alias, model._meta.get_field(name))))
+        for alias, model, name in (
+            ("f", FeeItem, "category"),
+            ("f", FeeItem, "name"),
+            ("f", FeeItem, "id"),
+            ("k", DisclosureItemKind, "sort_order"),
+            ("k", DisclosureItemKind, "code"),
+        )
     )
-    items_sql = (
-        f"SELECT {_select_list(items, nulls='r')} FROM {table[InstitutionDisclosure]} d"  # noqa: S608
+    sql = (
+        f"SELECT {_select_list(columns, 'isef')} FROM {table[PublicInstitution]} i"  # noqa: S608
+        f" INNER JOIN {table[Sector]} s ON s.id = i.sector_id"
+        f" INNER JOIN {table[AdministrativeEntity]} e ON e.id = i.supervising_department_id"
+        f" LEFT OUTER JOIN {table[FeeItem]} f ON f.institution_id = i.id AND f.status = %s"
+        " AND f.valid_from <= %s AND (f.valid_to IS NULL OR f.valid_to >= %s)"
+        " WHERE i.id = %s AND i.is_active = %s"
+        f" UNION ALL SELECT {_select_list(columns, 'kd')} FROM {table[InstitutionDisclosure]} d"
         f" INNER JOIN {table[DisclosureItemKind]} k ON k.id = d.kind_id"
         " WHERE d.institution_id = %s AND d.status = %s"
-        f" UNION ALL SELECT {_select_list(items, nulls='d')} FROM {table[SectorRequirement]} r"
+        f" UNION ALL SELECT {_select_list(columns, 'kr')} FROM {table[SectorRequirement]} r"
         f" INNER JOIN {table[DisclosureItemKind]} k ON k.id = r.kind_id"
-        " WHERE r.sector_id = %s"
-        f" ORDER BY {kind_order}"
+        f" WHERE r.sector_id = (SELECT sector_id FROM {table[PublicInstitution]} WHERE id = %s)"
+        f" ORDER BY {order}"
     )
-    return _Statement(institution_sql, tuple(institution)), _Statement(items_sql, tuple(items))
+    return _Statement(sql, tuple(columns))
 
 
 def institution_page(*, pk: int, day: datetime.date | None = None) -> PublicInstitution | None:
-    """Active institution `pk` loaded as `institution_detail_queryset` loads it, in two queries.
+    """Active institution `pk` loaded as `institution_detail_queryset` loads it, in one query.
 
     `sector` and `supervising_department` (its id and name only) are set; `published_items`
     (each with its kind), `fees_in_force` (in force on `day`) and `sector.checklist` (each with
     its kind) are lists in the same order. None when there is no such active institution.
     """
     day = day or timezone.localdate()
-    first, second = _institution_page_statements(connection.vendor)
-    rows = first.rows([FeeItem.Status.PUBLISHED, day, day, pk, True])
-    if not rows:
-        return None
-    institution = first.instance(PublicInstitution, rows[0], "i")
-    sector = first.instance(Sector, rows[0], "s")
-    institution.sector = sector
-    institution.supervising_department = first.instance(AdministrativeEntity, rows[0], "d")
-    institution.fees_in_force = []
+    statement = _institution_page_statement(connection.vendor)
+    fee_published = FeeItem.Status.PUBLISHED
+    item_published = InstitutionDisclosure.Status.PUBLISHED
+    rows = statement.rows([fee_published, day, day, pk, True, pk, item_published, pk])
+    institution = sector = None
+    fees, items, checklist = [], [], []
     for row in rows:
-        fee = first.instance(FeeItem, row, "f")
-        if fee is not None:
-            fee.institution = institution
-            institution.fees_in_force.append(fee)
-    institution.published_items, sector.checklist = [], []
-    published = InstitutionDisclosure.Status.PUBLISHED
-    for row in second.rows([institution.pk, published, sector.pk]):
-        kind = second.instance(DisclosureItemKind, row, "k")
-        item = second.instance(InstitutionDisclosure, row, "d")
-        if item is not None:
+        kind = statement.instance(DisclosureItemKind, row, "k")
+        if kind is None:  # the institution, with a fee or none
+            if institution is None:
+                institution = statement.instance(PublicInstitution, row, "i")
+                sector = statement.instance(Sector, row, "s")
+                department = statement.instance(AdministrativeEntity, row, "e")
+            fee = statement.instance(FeeItem, row, "f")
+            if fee is not None:
+                fees.append(fee)
+        elif (item := statement.instance(InstitutionDisclosure, row, "d")) is not None:
             item.kind = kind
-            item.institution = institution
-            institution.published_items.append(item)
+            items.append(item)
         else:
-            requirement = second.instance(SectorRequirement, row, "r")
+            requirement = statement.instance(SectorRequirement, row, "r")
             requirement.kind = kind
-            requirement.sector = sector
-            sector.checklist.append(requirement)
+            checklist.append(requirement)
+    if institution is None:
+        return None
+    institution.sector = sector
+    institution.supervising_department = department
+    for related in (*fees, *items):
+        related.institution = institution
+    for requirement in checklist:
+        requirement.sector = sector
+    institution.fees_in_force, institution.published_items = fees, items
+    sector.checklist = checklist
     return institution
 
 

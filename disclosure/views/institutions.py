@@ -130,7 +130,7 @@ def completeness_page(request: HttpRequest) -> HttpResponse:
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An institution's page: contacts, each published item, fee table, completeness."""
     today = timezone.localdate()
-    # Loaded as `institution_detail_queryset` loads it, in two fixed statements (a cold render).
+    # Loaded as `institution_detail_queryset` loads it, in one fixed statement (a cold render).
     institution = institution_page(pk=pk, day=today)
     if institution is None:
         raise Http404(f"No {PublicInstitution._meta.object_name} matches the given query.")

@@ -1,6 +1,6 @@
 """The institution page's fast path keeps its output: loader, context and query count.
 
-`institution_page` loads an institution in two fixed statements instead of the prefetching
+`institution_page` loads an institution in one fixed statement instead of the prefetching
 `institution_detail_queryset`; `institution_detail_context` hands the template plain rows with
 dates and labels already as the filters printed them. These tests hold both to the old path.
 """
@@ -242,4 +242,4 @@ def test_query_count_is_the_same_for_none_one_and_twenty_items_and_fees(client, 
     assert empty == one == twenty
     with CaptureQueriesContext(connection) as captured:
         institution_page(pk=institution.pk, day=TODAY)
-    assert len(captured) == 2
+    assert len(captured) == 1
