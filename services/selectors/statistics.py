@@ -263,6 +263,8 @@ class ServiceFigures:
 
     def as_dict(self) -> dict:
         """The figures as plain values (API, CSV)."""
+        median, p90 = self.median_and_p90_workdays
+        counts = self.rating_counts
         return {
             "consultations": self.consultations,
             "accepted": self.accepted,
@@ -271,12 +273,13 @@ class ServiceFigures:
             "on_time": self.on_time,
             "on_time_rate": self.on_time_rate,
             "deemed_approvals": self.deemed_approvals,
-            "median_workdays": self.median_workdays,
-            "p90_workdays": self.p90_workdays,
+            "median_workdays": median,
+            "p90_workdays": p90,
             "committed_days": self.committed_days,
-            "ratings": {str(row["level"]): row["count"] for row in self.rating_distribution},
-            "rating_mean": self.rating_mean,
-            "satisfaction_rate": self.satisfaction,
+            # the counts of `rating_distribution` (its shares are not needed here)
+            "ratings": {str(level): counts.get(level, 0) for level in RATING_LEVELS},
+            "rating_mean": rating_mean(counts),
+            "satisfaction_rate": satisfaction_percent(counts),
         }
 
 

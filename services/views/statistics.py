@@ -7,7 +7,8 @@ figures.
 """
 
 import csv
-from collections.abc import Callable
+import html
+import io
 from decimal import Decimal
 
 from django.conf import settings
@@ -60,13 +61,14 @@ def _department(query) -> int | None:  # noqa: ANN001
     return _int(query.get("department"), 1, 2**62)
 
 
-def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) -> str:
+def _figure_rows(rows: list, *, link: tuple[str, str], committed: bool) -> str:
     """The table rows (`<tr>`) of `rows`, as the template's `{{ n }}` would render them.
 
     A table of a few hundred items rendered through an include per row cost most of the page's
     time (template lookups, and the locale's number format looked up for every number); the
     cells are built here, the format looked up once, and the output is the same bytes.
-    `link(row)` is the row's link (escaped here); `committed` adds the item's commitment.
+    `link` is the rows' link as (prefix, suffix) around the row's key (escaped here, once);
+    `committed` adds the item's commitment.
     """
     # What `formats.number_format` (the template's `{{ n }}`) looks up for every number, once.
     language = get_language()
@@ -107,34 +109,44 @@ def _figure_rows(rows: list, *, link: Callable[[object], str], committed: bool) 
     def days(value) -> str:  # noqa: ANN001
         return "–" if value is None else text(value)
 
+    prefix, suffix = (conditional_escape(part) for part in link)
     result = []
     for row in rows:
         median, p90 = row.median_and_p90_workdays
-        cells = (
-            text(row.consultations),
-            text(row.accepted),
-            text(row.completed),
-            percent(row.completion_rate),
-            percent(row.on_time_rate),
-            text(row.deemed_approvals),
-            days(median),
-            days(p90),
-        )
-        html = "".join(f"<td>{cell}</td>" for cell in cells) + "\n"
-        if committed:
-            html += f"<td>{text(row.committed_days)}</td>"
+        name = row.name
+        # `conditional_escape` of a plain string is `html.escape` (without Django's lazy wrapper)
+        name = html.escape(name) if type(name) is str else conditional_escape(name)
         result.append(
-            f'<tr><th scope="row"><a href="{conditional_escape(link(row))}">'
-            f"{conditional_escape(row.name)}</a></th>{html}</tr>"
+            f'<tr><th scope="row"><a href="{prefix}{html.escape(str(row.key))}{suffix}">'
+            f"{name}</a></th>"
+            f"<td>{text(row.consultations)}</td>"
+            f"<td>{text(row.accepted)}</td>"
+            f"<td>{text(row.completed)}</td>"
+            f"<td>{percent(row.completion_rate)}</td>"
+            f"<td>{percent(row.on_time_rate)}</td>"
+            f"<td>{text(row.deemed_approvals)}</td>"
+            f"<td>{days(median)}</td>"
+            f"<td>{days(p90)}</td>\n"
+            + (f"<td>{text(row.committed_days)}</td>" if committed else "")
+            + "</tr>"
         )
     return mark_safe("".join(result))  # noqa: S308 - every value escaped above
 
 
-def _item_link() -> Callable[[object], str]:
-    """A row's item page link: the URL reversed once, the row's key put in its place."""
+def _item_link() -> tuple[str, str]:
+    """An item page's link as (prefix, suffix) around its id: the URL reversed once."""
     marker = 918273645
     prefix, suffix = reverse("services:item-detail", args=[marker]).split(str(marker))
-    return lambda row: f"{prefix}{int(row.key)}{suffix}"
+    return prefix, suffix
+
+
+def _department_options(department: int | None) -> str:
+    """The department filter's `<option>`s (id and name only), as the template wrote them."""
+    options = []
+    for pk, name in service_item_departments().values_list("pk", "name"):
+        selected = " selected" if pk == department else ""
+        options.append(f'<option value="{pk}"{selected}>{html.escape(name)}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - the name escaped above
 
 
 def statistics_page(request: HttpRequest) -> HttpResponse:
@@ -164,19 +176,14 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             "by_entity": by_entity,
             "by_entity_rows": _figure_rows(
-                by_entity, link=lambda row: f"?{query}&department={row.key}", committed=False
+                by_entity, link=(f"?{query}&department=", ""), committed=False
             ),
             "by_item": by_item,
-            "by_item_rows": _figure_rows(
-                by_item,
-                link=_item_link(),
-                committed=True,
-            ),
+            "by_item_rows": _figure_rows(by_item, link=_item_link(), committed=True),
             "by_month": by_month,
             "month_chart": month_chart,
             "rating_chart": rating_chart,
-            # the filter shows each department's id and name: not whole rows, made DISTINCT
-            "departments": service_item_departments().values("pk", "name"),
+            "department_options": _department_options(department),
             "department": department,
             "query": query,
             "years": range(timezone.localdate().year, 2004, -1),
@@ -223,8 +230,11 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"service-statistics-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    # written to a buffer and into the response at once (a response write per row cost more
+    # than the rows)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
     writer.writerow(
         ["period_first", period.first.isoformat(), "period_last", period.last.isoformat()]
     )
@@ -235,4 +245,5 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(_csv_row("department", row.name, row))
     for row in report["by_item"]:
         writer.writerow(_csv_row("item", row.name, row))
+    response.write(buffer.getvalue())
     return response
