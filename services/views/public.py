@@ -9,6 +9,7 @@ import datetime
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.views.files import stored_file_response
@@ -105,17 +106,21 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     period, record = service_item_record(item_id=pk)
     record.committed_days = page.item.committed_days
-    return render(
-        request,
-        "services/item_detail.html",
-        {
-            "item": page.item,
-            "materials": page.materials,
-            "windows": page.windows,
-            "record": record,
-            "period": period,
-        },
-    )
+    context = {
+        "item": page.item,
+        "materials": page.materials,
+        "windows": page.windows,
+        "record": record,
+        "period": period,
+    }
+    # The lists' links as prefix + pk: one reverse per list instead of one or two per row.
+    if page.windows:
+        window_url = reverse("services:window-detail", kwargs={"pk": 0})
+        context["window_url_prefix"] = window_url.removesuffix("0/")
+    if page.materials:
+        file_url = reverse("services:material-file", args=[pk, 0, "sample"])
+        context["material_url_prefix"] = file_url.removesuffix("0/sample/")
+    return render(request, "services/item_detail.html", context)
 
 
 def window_list(request: HttpRequest) -> HttpResponse:

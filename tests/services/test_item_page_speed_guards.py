@@ -8,6 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from services.models import (
     ConsultationCount,
@@ -326,3 +328,18 @@ def test_the_item_page_query_count_does_not_grow(client):
     twenty = _count(client, url)
     assert empty == one == twenty == 2  # the item with its lists; the record with its period
     assert client.get(url).text.count("/blank-form/") == 20
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_lists_links_are_the_reversed_urls(client, guide, prefix):
+    """Links written as prefix + pk are exactly what reverse() gives, in either language."""
+    html = client.get(f"{prefix}/services/items/{guide.pk}/").text
+    with translation.override("en" if prefix else "zh-hans"):
+        for window in guide.windows.filter(is_active=True):
+            assert f'href="{reverse("services:window-detail", args=[window.pk])}"' in html
+        for material in guide.materials.all():
+            for which, stored in (("blank-form", material.blank_form), ("sample", material.sample)):
+                url = reverse("services:material-file", args=[guide.pk, material.pk, which])
+                assert (f'href="{url}"' in html) == bool(stored)
+    assert html.count('href="' + prefix + "/services/windows/") == 2
+    assert html.count("/materials/") == 2
