@@ -8,9 +8,11 @@ page) or with one that is not a status is refused the same way, never with a ser
 """
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -285,3 +287,39 @@ def test_request_a_step_without_the_status_is_a_400_not_a_500(client) -> None:
     assert _errors(response) in _stale(record, "received", "%%%")
     record.refresh_from_db()
     assert record.status == InformationRequest.Status.RECEIVED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_at_the_same_moment_the_stale_one_is_refused_under_the_lock() -> None:
+    """Both saw "submitted": one reviews, one returns (legal from either). Only one move is made.
+
+    Without the check under the lock both would go through: the return, made second, would act
+    on a reviewed entity its official never saw.
+    """
+    entity = AdministrativeEntityFactory(status=E.SUBMITTED)
+    officials = [UserFactory(is_superuser=True), UserFactory(is_superuser=True)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def move(call, official) -> None:  # noqa: ANN001
+        try:
+            barrier.wait()
+            fresh = AdministrativeEntity.objects.get(pk=entity.pk)
+            with workflow_guard(record=fresh, seen_status=E.SUBMITTED):
+                call(entity=fresh, by=official, note="请补充")
+            outcomes.append("moved")
+        except StaleWorkflowPage:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    calls = (entity_actions.entity_review, entity_actions.entity_return)
+    pairs = zip(calls, officials, strict=True)
+    threads = [threading.Thread(target=move, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["moved", "stale"]
+    assert AdministrativeEntityEvent.objects.filter(entity=entity).count() == 1
