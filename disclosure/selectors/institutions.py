@@ -393,7 +393,7 @@ def completeness_of(
     *, institution: PublicInstitution, today: datetime.date | None = None
 ) -> Completeness:
     """The completeness of one institution loaded by `institution_completeness_queryset` (or
-    `institution_detail_queryset`); without the prefetches it queries."""
+    `institution_detail_queryset`, or `institution_page`); without the prefetches it queries."""
     today = today or timezone.localdate()
     checklist = getattr(institution, "checklist", None)
     if checklist is None:
