@@ -88,6 +88,7 @@ def entity_detail_queryset() -> QuerySet[AdministrativeEntity]:
 
 
 ENTITY_PAGE_ENTRIES = 10  # the latest entries an entity page lists
+_MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 # The entity page in two statements with fixed SQL (no ORM compilation on this hot path):
 # the entity with its parent and current guide, then every list the page shows in one
@@ -225,6 +226,8 @@ def _instance(
 
 def entity_page_get(*, pk: int, entries: int = ENTITY_PAGE_ENTRIES) -> EntityPage | None:
     """An announced entity and everything its public page shows, in two queries; else None."""
+    if not 0 < pk <= _MAX_ID:  # the ORM answers "no such row" too (SQLite would overflow)
+        return None
     alias = router.db_for_read(AdministrativeEntity)
     connection = connections[alias]
     params = {
@@ -264,9 +267,9 @@ def entity_page_get(*, pk: int, entries: int = ENTITY_PAGE_ENTRIES) -> EntityPag
             (guide_id, entity.pk, guide_version, guide_published_at),
         )
     lists: dict[int, list[Any]] = {part: [] for part in _LIST_PARTS}
-    for part, _position, *values in rows:
-        model, columns = _LIST_PARTS[part]
-        picked = [(name, value) for name, value in zip(columns, values, strict=False) if name]
+    for part, _position, *columns in rows:
+        model, fields = _LIST_PARTS[part]
+        picked = [(name, value) for name, value in zip(fields, columns, strict=False) if name]
         names, values = zip(*picked, strict=True)
         lists[part].append(_instance(model, connection, alias, names, values))
     return EntityPage(

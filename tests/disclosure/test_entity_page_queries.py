@@ -268,3 +268,8 @@ def test_the_latest_entries_are_one_walk_of_the_publisher_index() -> None:
         cursor.execute("EXPLAIN " + entities._LISTS_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan using entry_publisher_latest" in plan, plan
+
+
+def test_an_id_beyond_the_database_range_is_404(client) -> None:
+    assert entity_page_get(pk=2**63) is None
+    assert client.get(f"/entities/{2**70}/").status_code == 404
