@@ -44,6 +44,11 @@ COUNT_SAMPLE_FACTOR = 1.5
 # ... or, for a word in at least this share of the index, probes entries until the cap is
 # passed: (cap + 1) / share probes cost less than the GIN bitmap of every match.
 WALK_COUNT_FROM_SHARE = 0.05
+# A walked tier looks at no more than this many entries per row it must find (one in 200:
+# half the share from which a word is walked), then reads that tier from the index instead.
+# An estimate is only a guess (for several words, the least frequent word's, an upper
+# bound): the budget keeps a wrong guess from walking the whole catalogue.
+WALK_BUDGET_FACTOR = 200
 
 # Fields an exact (quoted) phrase is looked for in.
 PHRASE_FIELDS = ("title", "document_no", "keywords", "summary", "body")
@@ -115,10 +120,14 @@ class SearchResults:
         # sent a frequent word through the index and read all its matches (0.5 s).
         documents = max(documents, titles)
         floor = max(WALK_FROM_ROWS, WALK_FROM_SHARE * rows)
+        # Several words (or a prefix) are estimated by an upper bound: not good enough to
+        # count by walking, which has no budget (the share stays unknown, 0).
+        terms = self.parsed.terms
+        exact = len(terms) == 1 and not terms[0].prefix
         return Strategy(
             walk=documents >= floor,
             walk_titles=titles >= floor,
-            share=documents / rows if rows else 0.0,
+            share=documents / rows if rows and exact else 0.0,
         )
 
     def _matching(self, *, walk: bool) -> QuerySet:
@@ -162,23 +171,48 @@ class SearchResults:
 
     # --- ranking --------------------------------------------------------------------------
 
-    def _tier(self, which: str, tier: int, stop: int) -> tuple[str, tuple]:
-        """SQL of one tier's first `stop` entries, newest first: (id, date, tier) rows.
-
-        "title": title matches (walked, or from the title GIN index when titles are rare);
-        "body_only": the other matches, walked.
-        """
-        terms = self.parsed.terms
-        if which == "title" and not self.strategy.walk_titles:
-            expression = self.backend.title_match_expression(terms)
-        else:
-            expression = self.backend.probe_expression(terms, which)
-        queryset = (
-            with_phrases(self.base.filter(expression), self.parsed)
-            .order_by("-published_date", "-id")
-            .values(rank_id=F("pk"), rank_date=F("published_date"), rank_tier=Value(tier))
+    def _ordered(self, queryset: QuerySet, tier: int, stop: int) -> tuple[str, tuple]:
+        """SQL of the first `stop` rows of `queryset`, newest first: (id, date, tier) rows."""
+        queryset = queryset.order_by("-published_date", "-id").values(
+            rank_id=F("pk"), rank_date=F("published_date"), rank_tier=Value(tier)
         )[:stop]
         return queryset.query.sql_with_params()
+
+    def _tier(self, which: str, tier: int, stop: int) -> tuple[str, list]:
+        """CTEs of one tier's first `stop` entries, newest first, named `{which}_tier`.
+
+        "title": title matches; "body_only": the other matches. Walked (when the estimate
+        says the tier is frequent): the newest `stop * WALK_BUDGET_FACTOR` entries are probed
+        one by one, and only if they hold fewer than `stop` matches is the tier read from the
+        index instead (one-time filters: the second branch runs only then). From the index:
+        the title GIN index for titles, the document GIN index less title matches for bodies.
+        """
+        terms = self.parsed.terms
+        base = with_phrases(self.base, self.parsed)
+        if which == "title":
+            indexed = base.filter(self.backend.title_match_expression(terms))
+        else:
+            indexed = base.filter(self.backend.match_expression(terms)).filter(
+                self.backend.probe_expression(terms, "not_title")
+            )
+        index_sql, index_params = self._ordered(indexed, tier, stop)
+        name = f"{which}_tier"
+        if which == "title" and not self.strategy.walk_titles:
+            return f"{name} AS MATERIALIZED ({index_sql})", [*index_params]
+        walked_sql, walked_params = self._ordered(base, tier, stop * WALK_BUDGET_FACTOR)
+        probe = self.backend.probe_expression(terms, which)
+        walk = f"{which}_walk"
+        sql = (
+            f"{walk} AS MATERIALIZED (SELECT * FROM ({walked_sql}) walked"  # noqa: S608 - ORM SQL
+            f" WHERE {probe.sql.replace('{pk}', 'walked.rank_id')}"
+            " ORDER BY rank_date DESC, rank_id DESC LIMIT %s),"
+            f" {name} AS MATERIALIZED (SELECT * FROM {walk}"
+            f" WHERE (SELECT COUNT(*) FROM {walk}) >= %s"
+            f" UNION ALL SELECT * FROM ({index_sql}) {which}_index"
+            f" WHERE (SELECT COUNT(*) FROM {walk}) < %s)"
+        )
+        params = [*walked_params, *probe.params, stop, stop, *index_params, stop]
+        return sql, params
 
     def _ids(self, start: int, stop: int) -> list[int]:
         """The ids of the entries ranked start..stop: one query, whatever the strategy.
@@ -205,13 +239,18 @@ class SearchResults:
             return list(ranked[start:stop])
         title_sql, title_params = self._tier("title", 1, stop)
         body_sql, body_params = self._tier("body_only", 0, stop)
+        # The body tier is read only when the title tier does not fill the page by itself
+        # (`stop` title matches come before any body match): a condition without columns is
+        # a one-time filter, checked before the body's CTEs run.
         sql = (
-            f"SELECT rank_id FROM (SELECT * FROM ({title_sql}) title_tier"  # noqa: S608 - ORM SQL
-            f" UNION ALL SELECT * FROM ({body_sql}) body_tier) ranked"
+            f"WITH {title_sql}, {body_sql}"  # noqa: S608 - ORM SQL
+            " SELECT rank_id FROM (SELECT * FROM title_tier"
+            " UNION ALL SELECT * FROM body_only_tier"
+            " WHERE (SELECT COUNT(*) FROM title_tier) < %s) ranked"
             " ORDER BY rank_tier DESC, rank_date DESC, rank_id DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*title_params, *body_params, stop - start, start])
+            cursor.execute(sql, [*title_params, *body_params, stop, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
     def __getitem__(self, key: Any) -> list:

@@ -60,7 +60,7 @@ def title_match_expression(terms: Sequence[QueryTerm]) -> EntrySql:
 def probe_expression(terms: Sequence[QueryTerm], which: str = "any") -> EntrySql:
     """Whether this row's entry matches, by a per-row FTS5 lookup of its rowid.
 
-    The same three tiers as PostgreSQL's probe ("any", "title", "body_only"); SQLite uses it
+    The same tiers as PostgreSQL's probe ("any", "title", "body_only", "not_title"); SQLite uses it
     only when the caller asks for a walk (tests), as the catalogues it serves are small.
     """
     document = match_literal(terms)
@@ -73,6 +73,13 @@ def probe_expression(terms: Sequence[QueryTerm], which: str = "any") -> EntrySql
         return EntrySql(lookup, [document], output_field=BooleanField())
     if which == "title":
         return EntrySql(lookup, [title], output_field=BooleanField())
+    if which == "not_title":
+        indexed = "EXISTS (SELECT 1 FROM disclosure_catalogue_fts WHERE rowid = {pk})"
+        return EntrySql(
+            f"({indexed} AND NOT {lookup})",  # noqa: S608 - fixed text
+            [title],
+            output_field=BooleanField(),
+        )
     return EntrySql(f"({lookup} AND NOT {lookup})", [document, title], output_field=BooleanField())
 
 

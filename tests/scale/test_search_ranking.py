@@ -22,7 +22,8 @@ ENTRIES = Sizes(entities=12, entries=2500, institutions=0, cases=0, complaints=0
 WALK = Strategy(walk=True, walk_titles=True)
 WALK_BODIES_ONLY = Strategy(walk=True, walk_titles=False)
 INDEX_FIRST = Strategy(walk=False, walk_titles=False)
-WORDS = ("投诉", "营商环境")
+# 安全生产 is cut into two words (安全, 生产): a conjunction, estimated by an upper bound.
+WORDS = ("投诉", "营商环境", "安全生产")
 
 
 @pytest.fixture
@@ -83,6 +84,28 @@ def test_every_way_of_reading_a_page_gives_the_same_order(generated, strategy) -
                 q,
                 start,
             )
+
+
+@pytest.mark.parametrize("strategy", [WALK, WALK_BODIES_ONLY], ids=["walk", "walk-bodies"])
+def test_a_walk_that_runs_out_of_budget_reads_the_tier_from_the_index(
+    generated, strategy, monkeypatch
+) -> None:
+    """A walk looks at `stop` entries per match it needs at most (factor 1 here), then reads
+    the tier from the index: the same page either way (a wrong estimate costs time only)."""
+    from disclosure.search import ranking
+
+    for factor in (1, 3):
+        monkeypatch.setattr(ranking, "WALK_BUDGET_FACTOR", factor)
+        for q in WORDS:
+            reference = [
+                entry.pk for entry in catalogue_entry_search(_public(), q, order="relevance")
+            ]
+            for start in (0, 20, max(0, len(reference) - 20)):
+                assert _page_ids(q, strategy, start, start + 20) == reference[start : start + 20], (
+                    q,
+                    factor,
+                    start,
+                )
 
 
 def test_counts_are_capped_and_exact_below_the_cap(generated) -> None:
@@ -158,3 +181,34 @@ def test_a_word_frequent_in_titles_is_walked_even_if_the_document_estimate_is_lo
     assert results.strategy.walk and results.strategy.walk_titles
     rare = SimpleNamespace(estimate_hits=lambda terms: (4_997.0, 311.0, 999_310.0))
     assert not SearchResults(CatalogueEntry.objects.none(), parse_query("数据"), rare).strategy.walk
+
+
+def test_several_words_are_walked_but_never_counted_by_walking() -> None:
+    """Several words are estimated by an upper bound (the least frequent word): they may be
+    walked (with a budget) but their share is unknown, so the count never walks."""
+    from types import SimpleNamespace
+
+    from disclosure.search.query import parse_query
+    from disclosure.search.ranking import WALK_COUNT_FROM_SHARE, SearchResults
+
+    backend = SimpleNamespace(estimate_hits=lambda terms: (117_205.0, 12_449.0, 998_622.0))
+    one = SearchResults(CatalogueEntry.objects.none(), parse_query("投诉"), backend)
+    two = SearchResults(CatalogueEntry.objects.none(), parse_query("安全生产"), backend)
+
+    assert one.strategy.walk and one.strategy.share >= WALK_COUNT_FROM_SHARE
+    assert two.strategy.walk and two.strategy.walk_titles and two.strategy.share == 0.0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates: PostgreSQL")
+def test_several_words_are_estimated_by_the_least_frequent(generated) -> None:
+    """The planner multiplies the words' frequencies (independence); words typed together
+    go together, so the estimate of 安全生产 (安全 and 生产) is the rarer word's."""
+    from disclosure.search import postgres
+
+    both = postgres.estimate_hits(query_terms("安全生产"))
+    each = [postgres.estimate_hits(query_terms(word)) for word in ("安全", "生产")]
+
+    assert len(query_terms("安全生产")) == 2
+    assert both[0] == min(estimate[0] for estimate in each)
+    assert both[1] == min(estimate[1] for estimate in each)
+    assert both[2] == each[0][2] > 0
