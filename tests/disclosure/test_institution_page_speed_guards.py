@@ -217,10 +217,10 @@ def test_context_rows_print_what_the_filters_and_the_fee_include_printed(
             assert row["due"] == date_filter(item.next_review_due, "Y-m-d")
 
 
-def _count(client, url: str) -> int:  # noqa: ANN001
+def _count(client, url: str, status: int = 200) -> int:  # noqa: ANN001
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
-    assert response.status_code == 200, url
+    assert response.status_code == status, url
     return len(captured)
 
 
@@ -240,6 +240,9 @@ def test_query_count_is_the_same_for_none_one_and_twenty_items_and_fees(client, 
         FeeItemFactory(institution=institution, status=FeeItem.Status.DRAFT)
     twenty = _count(client, url)
     assert empty == one == twenty
+    # Nothing on the page loads lazily (a deferred field, a relation): it makes exactly the
+    # queries of a 404, which runs the same statement and finds nothing.
+    assert twenty == _count(client, f"/institutions/{institution.pk + 1000}/", status=404)
     with CaptureQueriesContext(connection) as captured:
         institution_page(pk=institution.pk, day=TODAY)
     assert len(captured) == 1
