@@ -415,6 +415,8 @@ def catalogue_entry_get_public(*, pk: int) -> CatalogueEntry:
     `CatalogueEntry.objects.addressable()` (tests/disclosure/test_entry_page_queries.py holds
     them to the same answers).
     """
+    if not 0 < pk <= _MAX_ID:  # the ORM answers "no such row" too (SQLite would overflow)
+        raise CatalogueEntry.DoesNotExist("No published or withdrawn entry with this id.")
     sql, columns = _entry_statement(connection.vendor)
     params = [
         pk,
@@ -445,6 +447,9 @@ def catalogue_entry_get_public(*, pk: int) -> CatalogueEntry:
         topic.parent = parent
     entry.topic = topic
     return entry
+
+
+_MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
 @dataclass(frozen=True)

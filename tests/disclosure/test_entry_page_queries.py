@@ -135,6 +135,11 @@ def test_the_entry_is_found_exactly_when_addressable_says_so(reviewer):
         catalogue_entry_get_public(pk=2**62)
 
 
+@pytest.mark.parametrize("pk", [2**63 - 1, 2**63, 10**30])
+def test_an_id_past_the_64_bit_range_is_404_not_an_overflow(client, pk):
+    assert client.get(f"/catalogue/entries/{pk}/").status_code == 404
+
+
 def test_the_entry_has_every_field_the_orm_reads_with_the_same_types(reviewer):
     parent = TopicFactory(name="教育")
     entry = publish_entry(
