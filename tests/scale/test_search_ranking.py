@@ -212,3 +212,30 @@ def test_several_words_are_estimated_by_the_least_frequent(generated) -> None:
     assert both[0] == min(estimate[0] for estimate in each)
     assert both[1] == min(estimate[1] for estimate in each)
     assert both[2] == each[0][2] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates: PostgreSQL")
+def test_a_prefix_term_bounds_nothing(generated) -> None:
+    """税 (a lone character that is no word) searches every word it begins: the planner's
+    guess for it is its default, so it counts as every row and the walk's budget decides."""
+    from disclosure.search import postgres
+
+    (prefix,) = query_terms("税")
+    assert prefix.prefix
+    documents, titles, rows = postgres.estimate_hits([prefix])
+    assert documents == titles == rows > 0
+    # with another word, that word's estimate bounds the search
+    assert postgres.estimate_hits([*query_terms("投诉"), prefix]) == postgres.estimate_hits(
+        query_terms("投诉")
+    )
+
+
+def test_a_prefix_search_gives_the_same_page_walked_or_from_the_index(generated) -> None:
+    for q in ("税", "投诉 税"):
+        reference = [entry.pk for entry in catalogue_entry_search(_public(), q, order="relevance")]
+        for strategy in (WALK, INDEX_FIRST, None):
+            assert _page_ids(q, strategy, 0, 20) == reference[:20], (q, strategy)
+            results = catalogue_entry_search_results(_public(), q, strategy=strategy)
+            assert results.capped_count(SEARCH_COUNT_CAP) == min(
+                len(reference), SEARCH_COUNT_CAP + 1
+            )
