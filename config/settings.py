@@ -217,6 +217,24 @@ if _replica_url:
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = _replica
     DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+
+# Server-side parameter binding with automatic prepared statements on PostgreSQL (psycopg 3):
+# DJANGO_DB_PREPARED_STATEMENTS=1 sets OPTIONS server_side_binding and prepare_threshold
+# (DJANGO_DB_PREPARE_THRESHOLD, default 2: psycopg prepares a statement on a connection once
+# it has run that many times), so with persistent connections (DJANGO_CONN_MAX_AGE) hot pages
+# skip parsing and planning. Off by default. Caveats (Django docs): not behind pgbouncer in
+# transaction mode (prepared statements live on one server connection); parameters whose type
+# PostgreSQL cannot infer need a cast in raw SQL; a prepared statement may switch to a generic
+# plan after five runs (plan_cache_mode). SQLite aliases are left alone.
+if _env_bool("DJANGO_DB_PREPARED_STATEMENTS", False):
+    _prepare_threshold = _env_int("DJANGO_DB_PREPARE_THRESHOLD", 2)
+    if _prepare_threshold < 0:
+        _stop("DJANGO_DB_PREPARE_THRESHOLD", f"expected 0 or more, got {_prepare_threshold}")
+    for _alias in DATABASES.values():
+        if _alias["ENGINE"] == "django.db.backends.postgresql":
+            _alias.setdefault("OPTIONS", {})
+            _alias["OPTIONS"]["server_side_binding"] = True
+            _alias["OPTIONS"]["prepare_threshold"] = _prepare_threshold
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------------------
