@@ -93,6 +93,7 @@ def catalogue_entry_search_results(
     select_related: tuple[str, ...] = (),
     strategy: Strategy | None = None,
     ordering: tuple[str, ...] | None = None,
+    narrowed: bool = False,
 ) -> SearchResults | QuerySet:
     """The search as the catalogue page shows it: ranked, counted (capped), a page at a time.
 
@@ -101,7 +102,9 @@ def catalogue_entry_search_results(
     word walks the catalogue newest first, a rare one reads its matches from the index
     first. Blank `q`: the queryset unchanged; nothing searchable: no entries. `ordering`: a
     sort instead of the ranking (newest or oldest first walk too). `strategy` forces a plan
-    (tests). Raises SearchQueryError like `catalogue_entry_search`.
+    (tests). `narrowed`: the queryset has a filter that may leave few entries (a publisher);
+    if it holds at most `SMALL_BASE`, its own entries are probed instead (one count query).
+    Raises SearchQueryError like `catalogue_entry_search`.
     """
     parsed: ParsedQuery | None = parse_query(q)
     if parsed is None:
@@ -115,6 +118,7 @@ def catalogue_entry_search_results(
         select_related=select_related,
         strategy=strategy,
         ordering=ordering,
+        narrowed=narrowed,
     )
 
 

@@ -87,9 +87,7 @@ def catalogue_entry_filter(
     `rank` it orders by relevance, otherwise it leaves the order alone.
     """
     if filters.publisher:
-        queryset = queryset.filter(
-            Q(publisher_id=filters.publisher) | Q(co_publishers__id=filters.publisher)
-        ).distinct()
+        queryset = queryset.filter(pk__in=_publisher_entry_ids(filters.publisher))
     if filters.topic:
         # A top-level topic includes its sub-topics.
         queryset = queryset.filter(Q(topic_id=filters.topic) | Q(topic__parent_id=filters.topic))
@@ -118,6 +116,25 @@ def catalogue_entry_filter(
 LIST_RELATIONS = ("publisher", "topic", "topic__parent")
 
 
+def _publisher_entry_ids(publisher: int) -> QuerySet:
+    """The ids of a publisher's entries and of those it co-published: a sub-select.
+
+    A UNION ALL of the publisher's own entries (the entry_publisher_latest index) and its
+    rows in the co-publisher table (an id in both is still one row: `IN`): no join, so no
+    DISTINCT. `publisher = X OR
+    co_publishers = X` with DISTINCT kept PostgreSQL from using the publisher index, and a
+    search with a publisher filter walked the catalogue (8.5 s at a million entries).
+    """
+    through = CatalogueEntry._meta.get_field("co_publishers").remote_field.through
+    own = CatalogueEntry.objects.filter(publisher_id=publisher).order_by().values("pk")
+    co_published = (
+        through.objects.filter(administrativeentity_id=publisher)
+        .order_by()
+        .values("catalogueentry_id")
+    )
+    return own.union(co_published, all=True)
+
+
 def catalogue_entry_list(
     *, filters: CatalogueFilters | None = None
 ) -> QuerySet[CatalogueEntry] | SearchResults:
@@ -134,7 +151,11 @@ def catalogue_entry_list(
         base = catalogue_entry_filter(catalogue_public_queryset(), replace(filters, q=""))
         ordering = None if sort == "relevance" else SORTS.get(sort, SORTS["date"])
         return catalogue_entry_search_results(
-            base, filters.q, select_related=LIST_RELATIONS, ordering=ordering
+            base,
+            filters.q,
+            select_related=LIST_RELATIONS,
+            ordering=ordering,
+            narrowed=bool(filters.publisher),
         )
     queryset = catalogue_entry_filter(catalogue_public_queryset(), filters)
     queryset = queryset.order_by(*SORTS.get(sort, SORTS["date"]))
