@@ -259,7 +259,7 @@ def _rebuild_sql() -> tuple[list[str], list]:
             GROUP BY c.entity_id, c.item_id, r.rated_on
         ) counts
         GROUP BY entity_id, item_id, day
-        ORDER BY entity_id, item_id, day
+        ORDER BY day, entity_id, item_id
     """  # noqa: S608
     workdays = "COALESCE(p.workdays, CASE WHEN b.n > a.n THEN b.n - a.n ELSE 0 END)"
     durations_sql = f"""
@@ -271,7 +271,7 @@ def _rebuild_sql() -> tuple[list[str], list]:
         LEFT JOIN {_PAUSED_TABLE} p ON p.case_id = c.id
         WHERE c.completed_on IS NOT NULL AND c.accepted_on IS NOT NULL
         GROUP BY c.entity_id, c.item_id, c.completed_on, {workdays}
-        ORDER BY c.entity_id, c.item_id, c.completed_on, {workdays}
+        ORDER BY c.completed_on, c.entity_id, c.item_id, {workdays}
     """  # noqa: S608
     return [daily_sql, durations_sql], [Rating.Kind.INITIAL, Rating.Status.EXCLUDED]
 

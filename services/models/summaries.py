@@ -82,7 +82,11 @@ class ServiceDailySummary(models.Model):
                 fields=["entity", "item", "day"], name="servicedailysummary_entity_item_day"
             ),
         ]
-        indexes = [models.Index(fields=["day"], name="servicedailysummary_day")]
+        indexes = [
+            models.Index(fields=["day"], name="servicedailysummary_day"),
+            # An item's page reads its own period's rows (a range of days of one item).
+            models.Index(fields=["item", "day"], name="servicedailysummary_item_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.day}"
@@ -117,7 +121,10 @@ class ServiceDurationCount(models.Model):
                 name="servicedurationcount_entity_item_day_workdays",
             ),
         ]
-        indexes = [models.Index(fields=["day"], name="servicedurationcount_day")]
+        indexes = [
+            models.Index(fields=["day"], name="servicedurationcount_day"),
+            models.Index(fields=["item", "day"], name="servicedurationcount_item_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.day}: {self.workdays} → {self.count}"
