@@ -39,9 +39,9 @@ class AnnualReport(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    section_overview = models.TextField(_("一、general situation"), blank=True)
-    section_problems = models.TextField(_("五、main problems and improvements"), blank=True)
-    section_other = models.TextField(_("六、other matters to report"), blank=True)
+    section_overview = models.TextField(_("Part 1: general situation"), blank=True)
+    section_problems = models.TextField(_("Part 5: main problems and improvements"), blank=True)
+    section_other = models.TextField(_("Part 6: other matters to report"), blank=True)
     # Table 二 figures the portal does not model (yet): entered by the office.
     rules_issued = models.PositiveIntegerField(_("rules issued"), default=0)
     rules_repealed = models.PositiveIntegerField(_("rules repealed"), default=0)

@@ -63,7 +63,9 @@ class ServiceItem(models.Model):
     deemed_approval = models.BooleanField(
         _("deemed approved when the commitment is missed"),
         default=True,
-        help_text=_("视为同意: a case not completed in time without a justified suspension."),
+        help_text=_(
+            "Deemed approval (视为同意): a case not completed in time without a justified suspension."
+        ),
     )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from disclosure.actions.catalogue import (
     catalogue_entry_create,
@@ -286,6 +287,9 @@ def test_a_long_facet_shows_its_most_frequent_values(client, reviewer, monkeypat
     assert [value["label"] for value in groups["publisher"]["values"]][0] == "西岗区忙碌局"
     assert len(groups["publisher"]["values"]) == 2
     assert groups["publisher"]["more"] == 2
+    # the rest are a click away, and the link names the page it opens
+    directory = reverse("disclosure:entity-directory")
+    assert f'<a href="{directory}">全部发布机构（行政主体名录）</a>' in response.content.decode()
     # the chosen value is always shown
     chosen = client.get(LIST, {"publisher": quiet[-1].pk})
     assert chosen.status_code == 200
