@@ -224,8 +224,11 @@ if _replica_url:
 # it has run that many times), so with persistent connections (DJANGO_CONN_MAX_AGE) hot pages
 # skip parsing and planning. Off by default. Caveats (Django docs): not behind pgbouncer in
 # transaction mode (prepared statements live on one server connection); parameters whose type
-# PostgreSQL cannot infer need a cast in raw SQL; a prepared statement may switch to a generic
-# plan after five runs (plan_cache_mode). SQLite aliases are left alone.
+# PostgreSQL cannot infer need a cast in raw SQL; psycopg types a Python int by its size
+# (smallint/integer/bigint/numeric), which can change a plan, so raw SQL should cast (CAST(%(pk)s
+# AS bigint)); a prepared statement may switch to a generic plan after five runs
+# (plan_cache_mode): a skewed filter (a publisher with 166k entries) then needs an index that
+# serves every value (disclosure 0016). SQLite aliases are left alone.
 if _env_bool("DJANGO_DB_PREPARED_STATEMENTS", False):
     _prepare_threshold = _env_int("DJANGO_DB_PREPARE_THRESHOLD", 2)
     if _prepare_threshold < 0:
