@@ -6,6 +6,7 @@ joint approval meeting), the CSV import page, and bulk list actions."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -345,7 +346,8 @@ class ServiceCaseAdmin(EntityScopedAdminMixin, ServiceWorkflowAdminMixin, Simple
             try:
                 step(case)
             except (TransitionNotAllowed, ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{case.case_no}: {error}", messages.ERROR)
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else error
+                self.message_user(request, f"{case.case_no}: {text}", messages.ERROR)
             else:
                 done += 1
         self.message_user(request, _("Done: %(n)d.") % {"n": done}, messages.SUCCESS)
@@ -355,7 +357,30 @@ class ServiceCaseAdmin(EntityScopedAdminMixin, ServiceWorkflowAdminMixin, Simple
         permissions=["handle"],
     )
     def accept_today(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
-        self._each(request, queryset, lambda case: case_accept(case=case, by=request.user))
+        """Accept received applications; one waiting for corrected materials is not taken.
+
+        A list shows no status an official confirmed: a case asked for corrections after the
+        list was loaded must not be accepted unseen. Checked under the case's row lock.
+        """
+
+        def accept(case: ServiceCase) -> None:
+            with transaction.atomic():
+                status = (
+                    ServiceCase.objects.select_for_update()
+                    .values_list("status", flat=True)
+                    .get(pk=case.pk)
+                )
+                if status == ServiceCase.Status.CORRECTION_REQUESTED:
+                    raise ValidationError(
+                        _(
+                            "It is “%(status)s”: only received applications are accepted from "
+                            "the list; accept it from its own page. Nothing was changed."
+                        )
+                        % {"status": ServiceCase.Status(status).label}
+                    )
+                case_accept(case=case, by=request.user)
+
+        self._each(request, queryset, accept)
 
     @admin.action(
         description=gettext_lazy("Complete the selected cases as approved (today)"),

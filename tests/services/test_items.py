@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 import workdays.calendar as calendar_module
 from services.actions.items import (
@@ -196,3 +197,34 @@ def test_admin_bulk_accept_and_approve_through_the_actions(client):
     received.refresh_from_db()
     assert received.status == ServiceCase.Status.COMPLETED
     assert received.events.count() == 2
+
+
+def test_admin_bulk_accept_leaves_a_case_asked_for_corrections_since_the_list_was_loaded(client):
+    client.force_login(UserFactory(is_superuser=True))
+    received = ServiceCaseFactory(received_on=datetime.date(2026, 1, 5))
+    # given: the list showed both as received; a colleague then asked for corrections on one
+    corrected = ServiceCaseFactory(
+        received_on=datetime.date(2026, 1, 5),
+        status=ServiceCase.Status.CORRECTION_REQUESTED,
+    )
+    url = reverse("admin:services_servicecase_changelist")
+    response = client.post(
+        url,
+        {"action": "accept_today", "_selected_action": [received.pk, corrected.pk]},
+        follow=True,
+    )
+    received.refresh_from_db()
+    corrected.refresh_from_db()
+    assert received.status == ServiceCase.Status.ACCEPTED
+    # then: the case waiting for corrected materials is untouched, and the official is told
+    assert corrected.status == ServiceCase.Status.CORRECTION_REQUESTED
+    assert corrected.accepted_on is None and corrected.events.count() == 0
+    shown = [str(message) for message in response.context["messages"]]
+    labels = set()
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            labels.add(f"“{ServiceCase.Status.CORRECTION_REQUESTED.label}”")
+    assert any(
+        message.startswith(f"{corrected.case_no}: ") and any(label in message for label in labels)
+        for message in shown
+    ), shown
