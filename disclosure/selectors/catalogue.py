@@ -161,14 +161,24 @@ def catalogue_entry_list(
     filters = filters or CatalogueFilters()
     sort = filters.sort or ("relevance" if filters.q else "date")
     if filters.q:
-        base = catalogue_entry_filter(catalogue_public_queryset(), replace(filters, q=""))
+        base = catalogue_entry_filter(
+            catalogue_public_queryset(), replace(filters, q="", publisher=None)
+        )
+        bound = None
+        if filters.publisher:
+            # The publisher's published entries hold the base: if few, they are probed.
+            of_publisher = _of_publisher(filters.publisher)
+            base = base.filter(of_publisher)
+            bound = CatalogueEntry.objects.filter(
+                of_publisher, status=CatalogueEntry.Status.PUBLISHED
+            )
         ordering = None if sort == "relevance" else SORTS.get(sort, SORTS["date"])
         return catalogue_entry_search_results(
             base,
             filters.q,
             select_related=LIST_RELATIONS,
             ordering=ordering,
-            narrowed=bool(filters.publisher),
+            bound=bound,
         )
     queryset = catalogue_entry_filter(catalogue_public_queryset(), filters)
     queryset = queryset.order_by(*SORTS.get(sort, SORTS["date"]))
