@@ -64,7 +64,8 @@ class ServiceItem(models.Model):
         _("deemed approved when the commitment is missed"),
         default=True,
         help_text=_(
-            "Deemed approval (视为同意): a case not completed in time without a justified suspension."
+            "Deemed approval (视为同意): a case not completed in time without a justified "
+            "suspension."
         ),
     )
     is_published = models.BooleanField(_("published"), default=True)
