@@ -133,6 +133,17 @@ class WorkflowSeenStatusMixin:
         """409 when someone moved the record; 400 when the form did not say what it saw."""
         return 409 if error.said else 400
 
+    def workflow_stale_redirect(
+        self, request: HttpRequest, obj: models.Model, step: object, error: StaleWorkflowPage
+    ) -> HttpResponseRedirect | None:
+        """After a stale page's refusal: back to the record, with the message, when `step` no
+        longer applies (the record's page shows what does); None to show the form again."""
+        obj.refresh_from_db()
+        if step in self.allowed_steps(request, obj):
+            return None
+        self.message_user(request, str(error), messages.ERROR)
+        return HttpResponseRedirect(self.workflow_change_url(obj))
+
     def workflow_guarded_call(
         self, request: HttpRequest, obj: models.Model, to_status: str, call: Callable[[], object]
     ) -> object:
@@ -219,11 +230,8 @@ class WorkflowAdminMixin(WorkflowSeenStatusMixin):
                     )
                     return HttpResponseRedirect(self.workflow_change_url(obj))
             if stale is not None:
-                obj.refresh_from_db()
-                if chosen not in self.allowed_steps(request, obj):
-                    # The step no longer applies: back to the record, which shows what does.
-                    self.message_user(request, str(stale), messages.ERROR)
-                    return HttpResponseRedirect(self.workflow_change_url(obj))
+                if redirect := self.workflow_stale_redirect(request, obj, chosen, stale):
+                    return redirect
                 form.add_error(None, str(stale))
                 status = self.workflow_stale_status(stale)
         else:

@@ -389,11 +389,8 @@ class InformationRequestAdmin(EntityScopedAdminMixin, WorkflowAdminMixin, Simple
                     )
             status = 400
             if stale is not None:
-                obj.refresh_from_db()
-                if chosen not in self.allowed_steps(request, obj):
-                    # The step no longer applies: back to the record, which shows what does.
-                    self.message_user(request, str(stale), messages.ERROR)
-                    return HttpResponseRedirect(self.workflow_change_url(obj))
+                if redirect := self.workflow_stale_redirect(request, obj, chosen, stale):
+                    return redirect
                 form.add_error(None, str(stale))
                 status = self.workflow_stale_status(stale)
         else:
