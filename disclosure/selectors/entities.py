@@ -5,14 +5,13 @@ and once-published guide versions of those entities; everything else is a 404.
 """
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
+from config.raw_rows import model_from_row
 from disclosure.models.catalogue import CatalogueEntry
 from disclosure.models.entities import (
     AdministrativeEntity,
@@ -177,53 +176,6 @@ class EntityPage:
     entries: list[CatalogueEntry]
 
 
-# The ORM's value converters per (database alias, model, fields), computed once per process.
-# They depend only on the backend and the settings (SQLite's datetimes: the connection's time
-# zone, the same for every thread's connection of an alias).
-_CONVERTERS: dict[tuple[str, type[Model], tuple[str, ...]], list[tuple[int, Any, list[Any]]]] = {}
-
-
-def _converters(
-    connection: BaseDatabaseWrapper, model: type[Model], names: tuple[str, ...]
-) -> list[tuple[int, Any, list[Any]]]:
-    """(position, column expression, converters) for the fields that need converting."""
-    key = (connection.alias, model, names)
-    if key not in _CONVERTERS:
-        found = []
-        for position, name in enumerate(names):
-            model_field = model._meta.get_field(name)
-            expression = model_field.get_col(model._meta.db_table)
-            converters = connection.ops.get_db_converters(
-                expression
-            ) + model_field.get_db_converters(connection)
-            if converters:
-                found.append((position, expression, converters))
-        _CONVERTERS[key] = found
-    return _CONVERTERS[key]
-
-
-def _instance(
-    model: type[Model],
-    connection: BaseDatabaseWrapper,
-    alias: str,
-    names: Sequence[str],
-    values: Sequence[Any],
-) -> Any:
-    """A model instance from raw values, converted as the ORM converts them (dates on SQLite).
-
-    Fields not in `names` are deferred: the page must not read them (a query each).
-    """
-    names = tuple(names)
-    converted = list(values)
-    for position, expression, converters in _converters(connection, model, names):
-        value = converted[position]
-        if value is not None:
-            for convert in converters:
-                value = convert(value, expression, connection)
-            converted[position] = value
-    return model.from_db(alias, list(names), converted)
-
-
 def entity_page_get(*, pk: int, entries: int = ENTITY_PAGE_ENTRIES) -> EntityPage | None:
     """An announced entity and everything its public page shows, in two queries; else None."""
     if not 0 < pk <= _MAX_ID:  # the ORM answers "no such row" too (SQLite would overflow)
@@ -245,24 +197,22 @@ def entity_page_get(*, pk: int, entries: int = ENTITY_PAGE_ENTRIES) -> EntityPag
         cursor.execute(_LISTS_SQL, params)
         rows = cursor.fetchall()
     count = len(_ENTITY_FIELDS)
-    entity = _instance(AdministrativeEntity, connection, alias, _ENTITY_FIELDS, row[:count])
+    entity = model_from_row(AdministrativeEntity, connection, _ENTITY_FIELDS, row[:count])
     parent_id, parent_name, parent_status, guide_id, guide_version, guide_published_at = row[count:]
     parent = None
     if parent_id is not None:
-        parent = _instance(
+        parent = model_from_row(
             AdministrativeEntity,
             connection,
-            alias,
             ("id", "name", "status"),
             (parent_id, parent_name, parent_status),
         )
     AdministrativeEntity._meta.get_field("parent").set_cached_value(entity, parent)
     guide = None
     if guide_id is not None:
-        guide = _instance(
+        guide = model_from_row(
             DisclosureGuide,
             connection,
-            alias,
             ("id", "entity_id", "version", "published_at"),
             (guide_id, entity.pk, guide_version, guide_published_at),
         )
@@ -271,7 +221,7 @@ def entity_page_get(*, pk: int, entries: int = ENTITY_PAGE_ENTRIES) -> EntityPag
         model, fields = _LIST_PARTS[part]
         picked = [(name, value) for name, value in zip(fields, columns, strict=False) if name]
         names, values = zip(*picked, strict=True)
-        lists[part].append(_instance(model, connection, alias, names, values))
+        lists[part].append(model_from_row(model, connection, names, values))
     return EntityPage(
         entity=entity,
         guide=guide,

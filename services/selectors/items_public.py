@@ -1,16 +1,14 @@
 """Reads of service items for the public: the guide list with search, an item with its record."""
 
 import datetime
-import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from config.raw_rows import model_from_row
 from disclosure.models import AdministrativeEntity
 from services.models import ServiceDailySummary, ServiceItem, ServiceMaterial, ServiceWindow
 from services.selectors.statistics import RATING_LEVELS, Period, ServiceFigures
@@ -101,39 +99,6 @@ class ServiceItemPage:
     windows: list[ServiceWindow]
 
 
-@functools.cache
-def _converters(model: type[Model], names: tuple[str, ...], alias: str) -> list[tuple]:
-    """Per column, its expression and the converters the ORM applies (found once per process)."""
-    connection = connections[alias]
-    result = []
-    for name in names:
-        model_field = model._meta.get_field(name)
-        expression = model_field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(expression) + model_field.get_db_converters(
-            connection
-        )
-        result.append((expression, converters))
-    return result
-
-
-def _instance(
-    model: type[Model], connection: BaseDatabaseWrapper, names: tuple[str, ...], values: Sequence
-) -> Any:
-    """A model instance from raw values, converted as the ORM converts them (booleans on SQLite).
-
-    Fields not in `names` are deferred: the page must not read them (a query each).
-    """
-    converted = []
-    for (expression, converters), value in zip(
-        _converters(model, names, connection.alias), values, strict=True
-    ):
-        if value is not None:
-            for convert in converters:
-                value = convert(value, expression, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, names, converted)
-
-
 def service_item_public_page(*, pk: int) -> ServiceItemPage | None:
     """A published item with its departments, materials and open windows, in one query.
 
@@ -147,15 +112,15 @@ def service_item_public_page(*, pk: int) -> ServiceItemPage | None:
     if not rows:
         return None
     count = len(_ITEM_FIELDS)
-    item = _instance(ServiceItem, connection, _ITEM_FIELDS, rows[0][:count])
+    item = model_from_row(ServiceItem, connection, _ITEM_FIELDS, rows[0][:count])
     entity_name, lead_name = rows[0][count : count + 2]
-    entity = _instance(
+    entity = model_from_row(
         AdministrativeEntity, connection, ("id", "name"), (item.entity_id, entity_name)
     )
     ServiceItem._meta.get_field("entity").set_cached_value(item, entity)
     lead = None
     if item.joint_lead_entity_id is not None:
-        lead = _instance(
+        lead = model_from_row(
             AdministrativeEntity, connection, ("id", "name"), (item.joint_lead_entity_id, lead_name)
         )
     ServiceItem._meta.get_field("joint_lead_entity").set_cached_value(item, lead)
@@ -163,9 +128,9 @@ def service_item_public_page(*, pk: int) -> ServiceItemPage | None:
     for row in rows:
         part, *values = row[count + 2 :]
         if part == 1:
-            materials.append(_instance(ServiceMaterial, connection, _MATERIAL_FIELDS, values))
+            materials.append(model_from_row(ServiceMaterial, connection, _MATERIAL_FIELDS, values))
         elif part == 2:
-            windows.append(_instance(ServiceWindow, connection, ("id", "number"), values[:2]))
+            windows.append(model_from_row(ServiceWindow, connection, ("id", "number"), values[:2]))
     return ServiceItemPage(item=item, materials=materials, windows=windows)
 
 
