@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import CharField, Count, Field, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear
 
+from config.raw_rows import model_from_row
 from disclosure.models.catalogue import (
     ATTACHMENT_TYPES,
     CatalogueAttachment,
@@ -475,21 +476,18 @@ def catalogue_entry_get_public(*, pk: int) -> CatalogueEntry:
         row = cursor.fetchone()
     if row is None:
         raise CatalogueEntry.DoesNotExist("No published or withdrawn entry with this id.")
-    values = _convert(row, columns)
     entry_count = len(columns.entry)
     publisher_end = entry_count + len(columns.publisher)
     topic_end = publisher_end + len(columns.topic)
-    entry = CatalogueEntry.from_db(connection.alias, columns.entry_names, values[:entry_count])
-    entry.publisher = AdministrativeEntity.from_db(
-        connection.alias, columns.publisher_names, values[entry_count:publisher_end]
+    entry = model_from_row(CatalogueEntry, connection, columns.entry_names, row[:entry_count])
+    entry.publisher = model_from_row(
+        AdministrativeEntity, connection, columns.publisher_names, row[entry_count:publisher_end]
     )
     topic = parent = None
-    if values[publisher_end] is not None:
-        topic = Topic.from_db(
-            connection.alias, columns.topic_names, values[publisher_end:topic_end]
-        )
-        if values[topic_end] is not None:
-            parent = Topic.from_db(connection.alias, columns.topic_names, values[topic_end:])
+    if row[publisher_end] is not None:
+        topic = model_from_row(Topic, connection, columns.topic_names, row[publisher_end:topic_end])
+        if row[topic_end] is not None:
+            parent = model_from_row(Topic, connection, columns.topic_names, row[topic_end:])
         topic.parent = parent
     entry.topic = topic
     return entry
@@ -517,10 +515,6 @@ class _EntryColumns:
     @cached_property
     def topic_names(self) -> list[str]:
         return [field.attname for field in self.topic]
-
-    @cached_property
-    def all(self) -> tuple[Field, ...]:
-        return self.entry + self.publisher + self.topic + self.topic
 
 
 @cache
@@ -555,38 +549,6 @@ def _entry_statement(vendor: str) -> tuple[str, _EntryColumns]:
         "WHERE e.id = %s AND e.status IN (%s, %s) AND p.status = %s"
     )
     return sql, columns
-
-
-def _convert(row: tuple[Any, ...], columns: _EntryColumns) -> list[Any]:
-    """Apply the database backend's converters (SQLite keeps dates as text, for instance)."""
-    converters = _row_converters(connection.vendor, columns)
-    if not converters:
-        return list(row)
-    values = list(row)
-    for index, field_converters, expression in converters:
-        value = values[index]
-        for converter in field_converters:
-            value = converter(value, expression, connection)
-        values[index] = value
-    return values
-
-
-_CONVERTERS: dict[str, list[tuple[int, list[Any], Any]]] = {}
-
-
-def _row_converters(vendor: str, columns: _EntryColumns) -> list[tuple[int, list[Any], Any]]:
-    """Per database vendor, once: (position, converters, column) for each column that has any."""
-    if vendor not in _CONVERTERS:
-        converters = []
-        for index, field in enumerate(columns.all):
-            expression = field.get_col(field.model._meta.db_table)
-            found = connection.ops.get_db_converters(expression) + field.get_db_converters(
-                connection
-            )
-            if found:
-                converters.append((index, found, expression))
-        _CONVERTERS[vendor] = converters
-    return _CONVERTERS[vendor]
 
 
 class EntryRelations(NamedTuple):
