@@ -231,18 +231,7 @@ class FeeItemForm(forms.ModelForm):
 
     class Meta:
         model = FeeItem
-        fields = [
-            "institution",
-            "name",
-            "category",
-            "amount_min",
-            "amount_max",
-            "unit",
-            "legal_basis",
-            "approval_document",
-            "valid_from",
-            "valid_to",
-        ]
+        fields = ["institution", *actions.FEE_COLUMNS]  # what an official may set
 
 
 class PublicInstitutionForm(forms.ModelForm):
