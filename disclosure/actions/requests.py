@@ -3,6 +3,9 @@
 Every step goes through `workflow_move` (lock, transition check, narrow save, event row); the
 stored `due_date` is recomputed from the clock after each step so that queues and the sweep can
 filter on it. Event notes are the office's register (条例 Art 45) and are written in Chinese.
+
+Locks: a step that changes a consultation or an appeal locks its request first, then that row,
+the order the admin's steps take (`workflow_guard` locks the request before calling the action).
 """
 
 import datetime
@@ -370,12 +373,18 @@ def request_consultation_answer(
     objects_to_disclosure: bool = False,
     on: datetime.date | None = None,
 ) -> RequestConsultation:
-    """Record a consulted party's answer; when none is left open, the review resumes."""
+    """Record a consulted party's answer; when none is left open, the review resumes.
+
+    Locks the request, then the consultation: the order every path takes (the admin's step
+    locks the request first, in `workflow_guard`), so two officials at once wait in turn
+    instead of deadlocking.
+    """
     require_perm(by, HANDLE)
     on = _today(on)
     if on < consultation.sent_date:
         raise ValidationError({"answered_date": _("The answer cannot precede the consultation.")})
     with transaction.atomic():
+        request = InformationRequest.objects.select_for_update().get(pk=consultation.request_id)
         consultation = RequestConsultation.objects.select_for_update().get(pk=consultation.pk)
         if consultation.answered_date is not None:
             raise ValidationError(_("This consultation has already been answered."))
@@ -383,7 +392,6 @@ def request_consultation_answer(
         consultation.answer = answer
         consultation.objects_to_disclosure = objects_to_disclosure
         consultation.save(update_fields=["answered_date", "answer", "objects_to_disclosure"])
-        request = InformationRequest.objects.select_for_update().get(pk=consultation.request_id)
         still_open = request.consultations.filter(answered_date__isnull=True).exists()
         with _record_language():
             note = _("%(party)s answered on %(date)s%(objection)s.") % {
@@ -697,7 +705,9 @@ def request_appeal_decide(
     """Record an appeal's result: upheld, corrected or other (维持, 纠正, 其他).
 
     Once only: a pending appeal is decided; a decided one is not decided again (Table 四 counts
-    each appeal under one result).
+    each appeal under one result). Locks the request, then the appeal, as
+    `request_consultation_answer` does: the event row's reference to the request would
+    otherwise wait on an admin step that holds the request and waits for the appeal.
     """
     require_perm(by, HANDLE)
     if result not in RequestAppeal.Result.values or result == RequestAppeal.Result.PENDING:
@@ -705,13 +715,13 @@ def request_appeal_decide(
     if on < appeal.filed_date:
         raise ValidationError({"decided_date": _("A decision cannot precede the filing.")})
     with transaction.atomic():
+        request = InformationRequest.objects.select_for_update().get(pk=appeal.request_id)
         appeal = RequestAppeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.result != RequestAppeal.Result.PENDING:
             raise ValidationError(_("This appeal has already been decided."))
         appeal.result = result
         appeal.decided_date = on
         appeal.save(update_fields=["result", "decided_date"])
-        request = appeal.request
         with _record_language():
             note = _("%(kind)s decided on %(date)s: %(result)s.") % {
                 "kind": appeal.get_kind_display(),
