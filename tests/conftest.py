@@ -1,14 +1,32 @@
 """Shared pytest fixtures. App tests live in tests/<app>/, browser tests in tests/e2e/."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache: the per-address rate limits count in it."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test runs, and leaves the thread, in the portal's default language.
+
+    LocaleMiddleware activates each request's language in the thread that serves it and leaves
+    it active; Django's test client serves requests in the test's own thread and resets nothing,
+    so a test would otherwise read (gettext, reverse, get_absolute_url) in the language of the
+    previous test's last request. Deactivating falls back to settings.LANGUAGE_CODE, as
+    Django's setup_test_environment leaves it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

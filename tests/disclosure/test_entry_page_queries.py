@@ -6,13 +6,11 @@ say, on SQLite and PostgreSQL, and hold the page to a fixed number of queries.
 """
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from disclosure.models import AdministrativeEntity, CatalogueEntry
 from disclosure.models.catalogue import CatalogueAttachment
@@ -40,14 +38,6 @@ def reviewer():
 def _no_page_cache(settings) -> None:  # noqa: ANN001 - pytest-django's settings fixture
     """Pages are fetched more than once here: every request must reach the view."""
     settings.GONGKAI_PAGE_CACHE = False
-
-
-@pytest.fixture(autouse=True)
-def _default_language() -> Iterator[None]:
-    """get_absolute_url() gives the unprefixed URL, whichever language an earlier request left
-    active in this thread (LocaleMiddleware activates one and leaves it)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        yield
 
 
 def _attach(entry: CatalogueEntry, title: str, *, sort_order: int = 0, **fields) -> None:
