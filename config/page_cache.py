@@ -7,18 +7,30 @@ the response was a plain 200 that set no cookie, used no CSRF token, touched no 
 varies on nothing but the language, is not `Cache-Control: private/no-store/no-cache`, and was
 not rendered inside a transaction that has written and not yet committed.
 
-The key is a content version, the language, scheme, host, full path with query, today's date in
-Asia/Shanghai (working-day counters change at midnight), the large-text setting, and for the API
-and Open311 the `Accept` header (DRF and the schema negotiate on it). The version lives in the
-cache (`CACHE_URL`, Redis when there are several processes), so `bump()` anywhere gives every
-cached page up everywhere at once: no page is ever deleted, old ones are simply no longer asked
-for and expire after `GONGKAI_PAGE_CACHE_SECONDS`.
+The key is the content versions of the page's areas, the language, scheme, host, full path with
+query, today's date in Asia/Shanghai (working-day counters change at midnight), the large-text
+setting, and for the API and Open311 the `Accept` header (DRF and the schema negotiate on it).
+The versions live in the cache (`CACHE_URL`, Redis when there are several processes): no page
+is ever deleted, old ones are simply no longer asked for and expire after
+`GONGKAI_PAGE_CACHE_SECONDS`.
+
+Areas follow the apps and their dependency direction, `workdays` <- `disclosure` <- `services`
+<- `complaints` (a lower app never reads a higher one's tables). A page depends on the area of
+the app whose module holds its view and on every area below it: a catalogue page on workdays and
+disclosure, a service guide also on services, the complaint ledger and Open311 on all four. A
+page whose view is anywhere else (the home page and the other `config` views, the API root and
+schema, a path that resolves to nothing) depends on every area. A write changes the area of the
+app whose table it writes (Django names tables `<app label>_<model>`, their history tables
+too); a write to any other table, DDL, or a statement whose table cannot be read changes every
+area. So a complaint submitted gives up the complaint pages and the all-area pages only, while
+a catalogue entry published gives up every page that reads the catalogue. `bump()` with no
+area gives up every page.
 
 Invalidation is by database write, not by signals (which miss `queryset.update()`, bulk writes
 and raw SQL): an execute wrapper on every connection notices INSERT/UPDATE/DELETE (and DDL)
 outside the tables of sessions, login lockouts and one-time-password devices, and bumps the
-version at once and again when the transaction commits, so that no process stores a page
-rendered from pre-commit data under the new version. Writes that bypass Django's cursor
+areas' versions at once and again when the transaction commits, so that no process stores a
+page rendered from pre-commit data under the new versions. Writes that bypass Django's cursor
 (`COPY` in the scale generator) call `bump()` themselves.
 
 Public interface: `bump()`, `dont_store()` (for a page showing figures known to be out of
@@ -31,7 +43,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -42,6 +54,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
@@ -51,7 +64,10 @@ from config.context_processors import LARGE_TEXT_COOKIE, neutral_path
 logger = logging.getLogger(__name__)
 
 HEADER = "X-Page-Cache"
-VERSION_KEY = "pagecache:version"
+# The portal's areas, lowest first: the apps in their dependency direction (docs/architecture).
+# A page of one area reads only its own and lower areas' tables.
+AREAS: tuple[str, ...] = ("workdays", "disclosure", "services", "complaints")
+VERSION_KEY_PREFIX = "pagecache:version:"  # + an area
 PAGE_KEY_PREFIX = "pagecache:page:"
 # A page bigger than this (a whole sitemap at a million entries, an export) is not stored.
 MAX_BYTES = 4 * 1024 * 1024
@@ -87,6 +103,8 @@ _WRITE_TABLE = re.compile(
 )
 _WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLAC", "TRUNCA", "CREATE", "ALTER ", "DROP ")
 _WRITE_IN_WITH = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+# A second statement in the same string (psycopg runs them all): its table is not read.
+_MORE_STATEMENTS = re.compile(r";\s*\S")
 
 
 # --- The version ---------------------------------------------------------------------------------
@@ -107,26 +125,50 @@ def version_age(version: str) -> float:
     return (time.time_ns() - made) / 1e9
 
 
-def bump() -> None:
-    """Give up every cached page in every process at once (a new content version).
+def _version_key(area: str) -> str:
+    return VERSION_KEY_PREFIX + area
 
-    Called for each database write that may change a public page; call it yourself after
-    writes that bypass Django's cursor (COPY) or after changing what pages show otherwise.
-    A cache that cannot be reached is logged, not raised: the write must not fail for it.
+
+def bump(*areas: str) -> None:
+    """Give up cached pages in every process at once (new content versions): with no area,
+    every page; with areas, every page that depends on one of them.
+
+    Called for each database write that may change a public page, with the area of the table
+    it wrote; call it yourself after writes that bypass Django's cursor (COPY) or after
+    changing what pages show otherwise. A cache that cannot be reached is logged, not raised:
+    the write must not fail for it.
     """
+    unknown = set(areas) - set(AREAS)
+    if unknown:
+        raise ValueError(f"page cache: no such area: {', '.join(sorted(unknown))}")
+    version = _new_version()
     try:
-        cache.set(VERSION_KEY, _new_version(), timeout=None)
+        cache.set_many({_version_key(area): version for area in areas or AREAS}, timeout=None)
     except Exception:  # the cache backend's own errors (Redis down) vary by backend
         logger.warning("page cache: cannot bump the content version", exc_info=True)
 
 
-def current_version() -> str:
-    """The content version pages are stored under now (made if the cache lost it)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return str(version)
+def area_versions(areas: Iterable[str] = AREAS) -> dict[str, str]:
+    """The content version of each area, as pages are stored under now (one read from the
+    cache; an area whose version the cache lost gets a new one)."""
+    keys = {area: _version_key(area) for area in areas}
+    found = cache.get_many(list(keys.values()))
+    missing = [key for key in keys.values() if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _new_version(), timeout=None)
+        found.update(cache.get_many(missing))
+    # Evicted again at once: a version nobody else has, so the page is stored for no one.
+    return {area: str(found.get(key) or _new_version()) for area, key in keys.items()}
+
+
+def current_version(areas: Iterable[str] = AREAS) -> str:
+    """The content versions of these areas (default: all) as one string."""
+    return _joined(area_versions(areas))
+
+
+def _joined(versions: dict[str, str]) -> str:
+    return " ".join(f"{area}={version}" for area, version in versions.items())
 
 
 _dont_store: ContextVar[bool] = ContextVar("page_cache_dont_store", default=False)
@@ -141,22 +183,36 @@ def dont_store() -> None:
 # --- Noticing writes -----------------------------------------------------------------------------
 
 
-def _changes_public_data(sql: Any) -> bool:
-    """Whether a statement may write something a public page shows (when unsure: yes)."""
+def written_areas(sql: Any) -> tuple[str, ...]:
+    """The areas whose pages a statement may change: none for a read or a write to an ignored
+    table, the table's app for one of the areas' tables, and when unsure every area."""
     if not isinstance(sql, str):
-        return True  # psycopg's composed SQL and the like: assume a write
+        return AREAS  # psycopg's composed SQL and the like: assume a write anywhere
     head = sql.lstrip()[:6].upper()
     if head == "SELECT":
-        return False
+        return ()
     if head.startswith("WITH"):
-        return bool(_WRITE_IN_WITH.search(sql))
+        return AREAS if _WRITE_IN_WITH.search(sql) else ()
     if not head.startswith(_WRITE_WORDS):
-        return False
+        return ()
     match = _WRITE_TABLE.match(sql)
     if match is None:
-        return True  # DDL, or a write whose table we cannot read
+        return AREAS  # DDL, or a write whose table we cannot read
     table = match.group(1).strip('"`').rsplit(".", 1)[-1].lower()
-    return not table.startswith(IGNORED_TABLE_PREFIXES)
+    if table.startswith(IGNORED_TABLE_PREFIXES):
+        return ()
+    if _MORE_STATEMENTS.search(sql.rstrip()):
+        return AREAS
+    return table_areas(table)
+
+
+def table_areas(table: str) -> tuple[str, ...]:
+    """The areas whose pages a write to this table may change (every area unless it is one of
+    the areas' apps' tables, `<app label>_...`, history tables included)."""
+    app, underscore, _rest = table.partition("_")
+    if underscore and app in AREAS:
+        return (app,)
+    return AREAS
 
 
 def _real_blocks(connection: Any) -> list:
@@ -167,15 +223,16 @@ def _real_blocks(connection: Any) -> list:
 def _watch_writes(execute: Callable, sql: Any, params: Any, many: bool, context: dict) -> Any:
     """Execute wrapper: bump the version after a write, and again when its transaction commits."""
     result = execute(sql, params, many, context)
-    if _changes_public_data(sql):
-        _written(context["connection"])
+    areas = written_areas(sql)
+    if areas:
+        _written(context["connection"], areas)
     return result
 
 
-def _written(connection: Any) -> None:
+def _written(connection: Any, areas: tuple[str, ...]) -> None:
     if not settings.GONGKAI_PAGE_CACHE:
         return
-    bump()  # after the statement: a reader that saw the old version cannot have seen the write
+    bump(*areas)  # after the statement: a reader that saw the old version cannot have seen it
     blocks = _real_blocks(connection)
     if not blocks:
         return  # autocommit (or only a test's wrapping transaction): already visible to all
@@ -183,18 +240,22 @@ def _written(connection: Any) -> None:
     connection.page_cache_dirty = (connection.atomic_blocks.index(outermost), outermost)
     pending = getattr(connection, "page_cache_on_commit", None)
     if pending is not None and any(entry[1] is pending for entry in connection.run_on_commit):
+        pending.areas.update(areas)
         return
-    callback = _on_commit_bump()
+    callback = _OnCommitBump(areas)
     connection.page_cache_on_commit = callback
     transaction.on_commit(callback, using=connection.alias)
 
 
-def _on_commit_bump() -> Callable[[], None]:
-    # A new object per transaction, so that "already registered" can be checked by identity.
-    def after_commit() -> None:
-        bump()
+class _OnCommitBump:
+    """The bump on commit of the areas a transaction wrote (one per transaction, so that
+    "already registered" can be checked by identity; later writes add their areas)."""
 
-    return after_commit
+    def __init__(self, areas: Iterable[str]) -> None:
+        self.areas = set(areas)
+
+    def __call__(self) -> None:
+        bump(*(area for area in AREAS if area in self.areas))
 
 
 def _uncommitted_writes() -> bool:
@@ -258,8 +319,29 @@ def eligible(request: HttpRequest) -> bool:
     return not neutral_path(request.path_info).startswith(_never_prefixes())
 
 
+def page_areas(request: HttpRequest) -> tuple[str, ...]:
+    """The areas whose writes may change this request's page: the area of the app whose module
+    holds its view and every area below it; every area for a view elsewhere or no view."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return AREAS
+    return view_areas(match.func)
+
+
+def view_areas(view: Callable) -> tuple[str, ...]:
+    """The areas a view's pages depend on, from the top package of the module that holds it
+    (a class-based view's class, a feed's class, a decorated function's own module)."""
+    owner = getattr(view, "view_class", None) or getattr(view, "cls", None) or view
+    module = getattr(owner, "__module__", None) or ""
+    app = module.split(".", 1)[0]
+    if app not in AREAS:
+        return AREAS
+    return AREAS[: AREAS.index(app) + 1]
+
+
 def page_key(request: HttpRequest, version: str) -> str:
-    """The cache key of this request's page under a content version."""
+    """The cache key of this request's page under its areas' content versions (one string)."""
     path = request.path_info
     negotiated = neutral_path(path).startswith(NEGOTIATED_PREFIXES)
     parts = (
@@ -315,13 +397,13 @@ class AnonymousPageCacheMiddleware:
         if not settings.GONGKAI_PAGE_CACHE or not eligible(request):
             return self.get_response(request)
         try:
-            # The version is read before the page is rendered: a page stored under it was
-            # rendered from data at least as new as the version (see _written).
-            version = current_version()
+            # The versions are read before the page is rendered: a page stored under them was
+            # rendered from data at least as new as each of them (see _written).
+            versions = area_versions(page_areas(request))
         except Exception:  # Redis down: serve uncached rather than fail
             logger.warning("page cache: cache unreachable, page served uncached", exc_info=True)
             return self.get_response(request)
-        key = page_key(request, version)  # a disallowed host raises here, answered 400
+        key = page_key(request, _joined(versions))  # a disallowed host raises here: 400
         try:
             stored = cache.get(key)
         except Exception:  # Redis down: serve uncached rather than fail
@@ -341,8 +423,10 @@ class AnonymousPageCacheMiddleware:
         finally:
             _dont_store.reset(marker)
         # With a read replica, a page rendered just after a write may come from a replica that
-        # has not replayed it yet: nothing is stored until the version is older than the lag.
-        settled = version_age(version) >= settings.GONGKAI_PAGE_CACHE_SETTLE_SECONDS
+        # has not replayed it yet: nothing is stored until the newest of the page's versions is
+        # older than the lag.
+        age = min(version_age(version) for version in versions.values())
+        settled = age >= settings.GONGKAI_PAGE_CACHE_SETTLE_SECONDS
         if settled and not kept_out and storable(request, response):
             headers = list(response.items())
             if getattr(getattr(request, "session", None), "accessed", False):
