@@ -29,6 +29,21 @@ def _default_language() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture
+def fresh_calendar() -> Iterator[None]:
+    """The working-day calendar is read afresh from this test's rows, before and after it.
+
+    The calendar is kept in memory per process: one read in an earlier test, whose rows have
+    been rolled back since, must not give this test's deadlines. Modules whose tests compute
+    deadlines ask for it (`pytest.mark.usefixtures("fresh_calendar")`).
+    """
+    import workdays.calendar as calendar_module
+
+    calendar_module._snapshot = None
+    yield
+    calendar_module._snapshot = None
+
+
 @pytest.fixture(autouse=True)
 def _postgres_only(request: pytest.FixtureRequest) -> None:
     """Tests marked `postgres` need PostgreSQL; on SQLite they are skipped with a reason."""

@@ -9,37 +9,22 @@ form shown again carrying the current status. A form that does not say what it s
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from complaints.actions import complaints as actions
 from complaints.actions.supervision import rectification_project_start
 from complaints.models import Complaint, ComplaintEvent, RectificationProject
-from disclosure.actions.workflow import SEEN_STATUS_FIELD, StaleWorkflowPage
+from disclosure.actions.workflow import SEEN_STATUS_FIELD
 from tests.factories.complaints import (
     RectificationProjectFactory,
     complaint_handler,
     submit_complaint,
 )
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
-from tests.factories.workflow import seen_url
+from tests.factories.workflow import form_errors, seen_url, stale_refusals
 
 pytestmark = pytest.mark.django_db
 S = Complaint.Status
 P = RectificationProject.Status
-
-
-def _stale(obj, current: str, seen: str | None, to: str = "") -> list[str]:  # noqa: ANN001
-    """The refusal as the admin shows it, in either language."""
-    shown = []
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            error = StaleWorkflowPage(obj=obj, current=current, seen_status=seen, to_status=to)
-            shown.append(str(error))
-    return shown
-
-
-def _errors(response) -> str:  # noqa: ANN001
-    return " ".join(response.context["form"].non_field_errors())
 
 
 @pytest.fixture
@@ -90,7 +75,7 @@ def test_a_stale_transfer_still_legal_from_the_new_status_is_refused(client, ass
 
     refused = client.post(url, {"step": "transfer", "entity": elsewhere.pk, "note": "转办"})
     assert refused.status_code == 409
-    assert _errors(refused) in _stale(assigned, S.INVESTIGATING, S.ASSIGNED)
+    assert form_errors(refused) in stale_refusals(assigned, S.INVESTIGATING, S.ASSIGNED)
     assert f'name="{SEEN_STATUS_FIELD}" value="investigating"' in refused.content.decode()
     assigned.refresh_from_db()
     assert (assigned.status, assigned.entity_id, assigned.stage_due_on) == before
@@ -124,7 +109,7 @@ def test_a_link_from_a_stale_change_page_leads_back_to_the_complaint(client, ass
     response = client.get(url, follow=True)
     assert response.redirect_chain[-1][0].endswith(f"/{assigned.pk}/change/")
     shown = {str(m) for m in response.context["messages"]}
-    assert shown & set(_stale(assigned, S.INVESTIGATING, S.ASSIGNED))
+    assert shown & set(stale_refusals(assigned, S.INVESTIGATING, S.ASSIGNED))
 
 
 @pytest.mark.parametrize("seen", [None, "", "\x00", "Assigned"])
@@ -134,7 +119,7 @@ def test_a_form_that_does_not_say_what_it_saw_is_a_400(client, assigned, seen) -
         data[SEEN_STATUS_FIELD] = seen
     response = client.post(_url(assigned), data)
     assert response.status_code == 400
-    assert _errors(response) in _stale(assigned, S.ASSIGNED, seen)
+    assert form_errors(response) in stale_refusals(assigned, S.ASSIGNED, seen)
     assigned.refresh_from_db()
     assert assigned.status == S.ASSIGNED
 
@@ -144,7 +129,9 @@ def test_the_same_step_twice_still_says_already(client, assigned) -> None:
     assert client.post(url, {"step": "investigate"}).status_code == 302
     second = client.post(url, {"step": "investigate"})
     assert second.status_code == 409
-    assert _errors(second) in _stale(assigned, S.INVESTIGATING, S.ASSIGNED, S.INVESTIGATING)
+    assert form_errors(second) in stale_refusals(
+        assigned, S.INVESTIGATING, S.ASSIGNED, S.INVESTIGATING
+    )
     assert ComplaintEvent.objects.filter(complaint=assigned, to_status=S.INVESTIGATING).count() == 1
 
 
@@ -165,7 +152,7 @@ def test_a_stale_progress_report_is_refused(client) -> None:
     data = {"reported_on": "2024-03-10", "text": "已组织培训"}
     refused = client.post(url, data)
     assert refused.status_code == 409
-    assert _errors(refused) in _stale(project, P.IN_PROGRESS, P.PLANNED)
+    assert form_errors(refused) in stale_refusals(project, P.IN_PROGRESS, P.PLANNED)
     project.refresh_from_db()
     assert project.status == P.IN_PROGRESS
     assert not project.progress_updates.exists() and project.events.count() == events
@@ -179,6 +166,6 @@ def test_a_project_step_without_the_status_is_a_400(client) -> None:
     project = RectificationProjectFactory()
     response = client.post(_step(project, "start"), {"note": ""})
     assert response.status_code == 400
-    assert _errors(response) in _stale(project, P.PLANNED, None)
+    assert form_errors(response) in stale_refusals(project, P.PLANNED, None)
     project.refresh_from_db()
     assert project.status == P.PLANNED

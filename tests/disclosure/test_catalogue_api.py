@@ -16,17 +16,11 @@ from tests.factories.disclosure import (
     AdministrativeEntityFactory,
     CatalogueEntryFactory,
     TopicFactory,
-    catalogue_reviewer,
     publish_entry,
 )
 
 pytestmark = pytest.mark.django_db
 ENTRIES = "/api/v1/disclosure/entries/"
-
-
-@pytest.fixture
-def reviewer():
-    return catalogue_reviewer()
 
 
 def _titles(response) -> list[str]:

@@ -16,17 +16,11 @@ from tests.factories.disclosure import (
     AdministrativeEntityFactory,
     CatalogueEntryFactory,
     TopicFactory,
-    catalogue_reviewer,
     publish_entry,
 )
 
 pytestmark = pytest.mark.django_db
 LIST = "/catalogue/"
-
-
-@pytest.fixture
-def reviewer():
-    return catalogue_reviewer()
 
 
 @pytest.fixture

@@ -42,11 +42,6 @@ def author():
     return UserFactory(perms=list(CATALOGUE_AUTHOR_PERMS))
 
 
-@pytest.fixture
-def reviewer():
-    return catalogue_reviewer()
-
-
 def _entry_in(status: str, *, author, reviewer) -> CatalogueEntry:
     entry = CatalogueEntryFactory(author=author)
     if status == Status.DRAFT:

@@ -22,16 +22,10 @@ from tests.factories.disclosure import (
     AdministrativeEntityFactory,
     CatalogueEntryFactory,
     TopicFactory,
-    catalogue_reviewer,
     publish_entry,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reviewer():
-    return catalogue_reviewer()
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,12 @@ computed by hand; information-processing fees summed from the recorded payments 
 """
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-import workdays.calendar as calendar_module
 from disclosure.actions import requests as actions
 from disclosure.actions.reports import report_generate, report_inputs_update, report_publish
 from disclosure.models.requests import ApplicantType, Outcome
@@ -24,9 +21,9 @@ from disclosure.selectors.reports import (
     report_table3_rows,
     report_tables,
 )
-from tests.factories.disclosure import AdministrativeEntityFactory, make_request, request_handler
+from tests.factories.disclosure import AdministrativeEntityFactory, make_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 D = dt.date
 
 INPUTS_2020 = {
@@ -49,19 +46,6 @@ INPUTS_2020 = {
     "procurement_projects": 6,
     "procurement_amount": "123.45",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> Iterator[None]:
-    calendar_module._snapshot = None
-    cache.clear()
-    yield
-    calendar_module._snapshot = None
-
-
-@pytest.fixture
-def handler():
-    return request_handler()
 
 
 def _reply(entity, handler, kind, received, outcome, on):  # noqa: ANN001, ANN202

@@ -2,14 +2,12 @@
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-import workdays.calendar as calendar_module
 from disclosure.actions import requests as actions
 from disclosure.actions.reports import report_generate, report_inputs_update, report_publish
 from disclosure.models import AnnualReport
@@ -21,22 +19,10 @@ from disclosure.selectors.reports import (
     report_previous_tables,
     report_tables,
 )
-from tests.factories.disclosure import AdministrativeEntityFactory, make_request, request_handler
+from tests.factories.disclosure import AdministrativeEntityFactory, make_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar() -> Iterator[None]:
-    calendar_module._snapshot = None
-    yield
-    calendar_module._snapshot = None
-
-
-@pytest.fixture
-def handler():
-    return request_handler()
 
 
 def _reply(entity, handler, kind: str, received: dt.date, outcome: str, on: dt.date):  # noqa: ANN001, ANN202

@@ -5,12 +5,10 @@ The 2025 National Day and Mid-Autumn holiday: 1-8 October off, Sunday 28 Septemb
 """
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
 
-import workdays.calendar as calendar_module
 from disclosure.actions.requests import (
     request_abandon,
     request_consultation_answer,
@@ -26,22 +24,10 @@ from disclosure.actions.requests import (
 )
 from disclosure.models import InformationRequest
 from disclosure.selectors.requests import request_clocks, request_reply_deadline
-from tests.factories.disclosure import make_request, request_handler
+from tests.factories.disclosure import make_request
 from workdays.calendar import add_workdays, is_workday, workdays_between
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar() -> Iterator[None]:
-    calendar_module._snapshot = None
-    yield
-    calendar_module._snapshot = None
-
-
-@pytest.fixture
-def handler():
-    return request_handler()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 
 
 def test_the_fixture_calendar_has_the_2025_golden_week() -> None:

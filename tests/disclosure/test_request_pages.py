@@ -1,10 +1,8 @@
 """Public pages and API of disclosure on request: the form, tracking, reports; no personal data."""
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 
 import disclosure.tracking as tracking
-import workdays.calendar as calendar_module
 from disclosure.actions.reports import report_generate, report_publish
 from disclosure.actions.requests import request_reply
 from disclosure.models import AnnualReport, InformationRequest
@@ -26,17 +23,9 @@ from tests.factories.disclosure import (
 )
 from tests.factories.workflow import seen_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 ID_NUMBER = make_resident_id("19751231", "456")
 PHONE = "13912345678"
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> Iterator[None]:
-    calendar_module._snapshot = None
-    cache.clear()
-    yield
-    calendar_module._snapshot = None
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import workdays.calendar as calendar_module
 from disclosure.actions.requests import request_digest_send
 from disclosure.models import EntityMembership
 from disclosure.selectors.requests import request_overdue_list
@@ -20,16 +18,9 @@ from tests.factories.disclosure import (
     request_handler,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 D = dt.date
 TODAY = D(2025, 10, 21)  # reminder horizon: 3 working days → 24 October
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> Iterator[None]:
-    calendar_module._snapshot = None
-    yield
-    calendar_module._snapshot = None
 
 
 @pytest.fixture

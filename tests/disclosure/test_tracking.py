@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from disclosure.tracking import (
     LOOKUP_LIMIT,
@@ -37,13 +36,6 @@ class Records:
 
     def first(self) -> Record | None:
         return self.records[0] if self.records else None
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_number_is_readable_and_dated():

@@ -34,9 +34,9 @@ from tests.factories.disclosure import (
     make_request,
     request_handler,
 )
-from tests.factories.workflow import seen_url
+from tests.factories.workflow import form_errors, seen_url, stale_refusals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 E = AdministrativeEntity.Status
 D = dt.date
 MOVED = "someone else moved it since you opened the page"
@@ -44,11 +44,9 @@ NOT_SAID = "did not say which status"
 
 
 @pytest.fixture(autouse=True)
-def _english_and_a_fresh_calendar() -> Iterator[None]:
-    calendar_module._snapshot = None
+def _english() -> Iterator[None]:
     with translation.override("en"):
         yield
-    calendar_module._snapshot = None
 
 
 @pytest.fixture
@@ -67,22 +65,8 @@ def _entity_url(entity: AdministrativeEntity, step: str) -> str:
     return reverse("admin:disclosure_administrativeentity_workflow", args=[entity.pk, step])
 
 
-def _errors(response) -> str:  # noqa: ANN001
-    return " ".join(response.context["form"].non_field_errors())
-
-
 def _messages(response) -> list[str]:  # noqa: ANN001
     return [str(m) for m in response.context["messages"]]
-
-
-def _stale(obj, current: str, seen: str | None, to: str = "") -> list[str]:  # noqa: ANN001
-    """The refusal as the admin shows it, in either language (pages follow the official's)."""
-    shown = []
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            error = StaleWorkflowPage(obj=obj, current=current, seen_status=seen, to_status=to)
-            shown.append(str(error))
-    return shown
 
 
 # --- the shared check ----------------------------------------------------------------------------
@@ -143,7 +127,7 @@ def test_entity_a_stale_page_whose_move_is_still_legal_is_refused(client, offici
 
     refused = client.post(button, {"note": "请补充", SEEN_STATUS_FIELD: "submitted"})
     assert refused.status_code == 409
-    assert _errors(refused) in _stale(entity, E.REVIEWED, E.SUBMITTED)
+    assert form_errors(refused) in stale_refusals(entity, E.REVIEWED, E.SUBMITTED)
     # the form again, now showing and carrying the current status
     assert f'name="{SEEN_STATUS_FIELD}" value="reviewed"' in refused.content.decode()
     entity.refresh_from_db()
@@ -177,7 +161,7 @@ def test_entity_a_stale_announcement_leaves_the_period_alone(client, official) -
     response = client.post(url, {"note": "", "start": "2026-07-01", "end": "2026-07-15"})
     assert response.status_code == 302  # announcing no longer applies: back to the entity
     follow = client.get(response["Location"])
-    assert set(_stale(entity, E.REVOKED, E.CONFIRMED)) & set(_messages(follow))
+    assert set(stale_refusals(entity, E.REVOKED, E.CONFIRMED)) & set(_messages(follow))
     entity.refresh_from_db()
     assert entity.status == E.REVOKED
     assert entity.announcement_start is None and entity.announcement_end is None
@@ -189,7 +173,7 @@ def test_entity_a_button_from_a_stale_change_page_leads_back_to_the_entity(clien
     entity_actions.entity_review(entity=entity, by=official)
     response = client.get(url, follow=True)
     assert response.redirect_chain[-1][0].endswith(f"/{entity.pk}/change/")
-    assert set(_stale(entity, E.REVIEWED, E.SUBMITTED)) & set(_messages(response))
+    assert set(stale_refusals(entity, E.REVIEWED, E.SUBMITTED)) & set(_messages(response))
 
 
 @pytest.mark.parametrize("seen", [None, "", "garbled<>", "SUBMITTED"])
@@ -200,7 +184,7 @@ def test_entity_a_form_without_the_status_is_refused_clearly(client, seen) -> No
         data[SEEN_STATUS_FIELD] = seen
     response = client.post(_entity_url(entity, "review"), data)
     assert response.status_code == 400
-    assert _errors(response) in _stale(entity, E.SUBMITTED, seen)
+    assert form_errors(response) in stale_refusals(entity, E.SUBMITTED, seen)
     entity.refresh_from_db()
     assert entity.status == E.SUBMITTED
     assert not AdministrativeEntityEvent.objects.filter(entity=entity).exists()
@@ -213,7 +197,7 @@ def test_the_same_move_twice_still_says_already(client, official) -> None:
     url = seen_url(_entity_url(entity, "review"), entity)
     assert client.post(url, {"note": ""}).status_code == 302
     second = client.post(url, {"note": ""}, follow=True)
-    assert set(_stale(entity, E.REVIEWED, E.SUBMITTED, E.REVIEWED)) & set(_messages(second))
+    assert set(stale_refusals(entity, E.REVIEWED, E.SUBMITTED, E.REVIEWED)) & set(_messages(second))
     assert (
         AdministrativeEntityEvent.objects.filter(entity=entity, to_status=E.REVIEWED).count() == 1
     )
@@ -234,7 +218,7 @@ def test_catalogue_a_stale_publish_is_refused_and_nothing_changes(client) -> Non
     response = client.post(url, {"note": ""}, follow=True)
     assert response.status_code == 200
     draft, in_review = CatalogueEntry.Status.DRAFT, CatalogueEntry.Status.IN_REVIEW
-    assert set(_stale(entry, draft, in_review)) & set(_messages(response))
+    assert set(stale_refusals(entry, draft, in_review)) & set(_messages(response))
     entry.refresh_from_db()
     assert entry.status == CatalogueEntry.Status.DRAFT
     assert entry.index_no in ("", None) and entry.published_date is None
@@ -265,7 +249,7 @@ def test_request_a_stale_reply_is_refused_and_the_deadline_kept(client) -> None:
 
     refused = client.post(url, {"on": "2025-09-25", "outcome": "disclosed"})
     assert refused.status_code == 409
-    assert _errors(refused) in _stale(record, "extended", "in_review")
+    assert form_errors(refused) in stale_refusals(record, "extended", "in_review")
     record.refresh_from_db()
     assert record.status == InformationRequest.Status.EXTENDED
     assert (record.outcome, record.due_date, record.concluded_date) == ("", due, None)
@@ -284,7 +268,7 @@ def test_request_a_step_without_the_status_is_a_400_not_a_500(client) -> None:
     url = reverse("admin:disclosure_informationrequest_workflow", args=[record.pk, "review"])
     response = client.post(url, {"on": "2025-09-16", SEEN_STATUS_FIELD: "%%%"})
     assert response.status_code == 400
-    assert _errors(response) in _stale(record, "received", "%%%")
+    assert form_errors(response) in stale_refusals(record, "received", "%%%")
     record.refresh_from_db()
     assert record.status == InformationRequest.Status.RECEIVED
 

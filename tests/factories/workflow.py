@@ -5,9 +5,11 @@
 """
 
 from django.db.models import Model
+from django.http import HttpResponse
+from django.utils import translation
 from django.utils.http import urlencode
 
-from disclosure.actions.workflow import SEEN_STATUS_FIELD
+from disclosure.actions.workflow import SEEN_STATUS_FIELD, StaleWorkflowPage
 
 
 def stored_status(obj: Model) -> str:
@@ -23,3 +25,19 @@ def seen_url(url: str, obj: Model) -> str:
 def step_name(url: str) -> str:
     """The step a workflow button's URL leads to (…/workflow/<step>/?seen_status=…)."""
     return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def stale_refusals(obj: Model, current: str, seen: str | None, to: str = "") -> list[str]:
+    """A stale page's refusal as the admin shows it, in either language (pages follow the
+    official's): the message shown must be one of these."""
+    shown = []
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            error = StaleWorkflowPage(obj=obj, current=current, seen_status=seen, to_status=to)
+            shown.append(str(error))
+    return shown
+
+
+def form_errors(response: HttpResponse) -> str:
+    """The errors a workflow form shows above its fields, when it is shown again."""
+    return " ".join(response.context["form"].non_field_errors())

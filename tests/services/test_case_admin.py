@@ -11,7 +11,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-import workdays.calendar as calendar_module
 from disclosure.models.memberships import EntityMembership
 from services.actions.cases import case_accept, case_suspend
 from services.models import JointMeetingDecision, ServiceCase, ServiceCaseEvent
@@ -19,23 +18,11 @@ from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
 from tests.factories.workflow import seen_url, step_name
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 S = ServiceCase.Status
 D = datetime.date
 JAN_5 = D(2026, 1, 5)
 CLERK_PERMS = ["services.handle_servicecase", "services.view_servicecase"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    calendar_module._snapshot = None
-    yield
-    calendar_module._snapshot = None
-
-
-@pytest.fixture
-def department():
-    return AdministrativeEntityFactory()
 
 
 @pytest.fixture

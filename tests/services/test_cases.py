@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-import workdays.calendar as calendar_module
 from disclosure.exceptions import TransitionNotAllowed
 from services.actions.cases import (
     case_accept,
@@ -23,16 +22,9 @@ from services.models import JointMeetingDecision, ServiceCase, ServiceCaseEvent
 from tests.factories.disclosure import UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 S = ServiceCase.Status
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    calendar_module._snapshot = None
-    yield
-    calendar_module._snapshot = None
 
 
 @pytest.fixture

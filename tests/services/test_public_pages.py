@@ -22,14 +22,6 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The statistics are cached per period; each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 MARCH_6, MARCH_7 = D(2006, 3, 6), D(2006, 3, 7)
 
 

@@ -20,11 +20,6 @@ T = RectificationTask.Status
 
 
 @pytest.fixture
-def department():
-    return AdministrativeEntityFactory()
-
-
-@pytest.fixture
 def handler(department):
     user = UserFactory(
         perms=[

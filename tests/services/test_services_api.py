@@ -20,13 +20,6 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _add(n: int) -> None:
     for _ in range(n):
         item = ServiceItemFactory()

@@ -7,11 +7,9 @@ import datetime
 import random
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import workdays.calendar as calendar_module
 from services.models import (
     ConsultationCount,
     ServiceCase,
@@ -32,23 +30,14 @@ from services.selectors.statistics import (
     service_figures_by_month,
     statistics_report_uncached,
 )
-from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
+from tests.factories.disclosure import AdministrativeEntityFactory
 from tests.factories.services import ServiceItemFactory
 from tests.services.test_statistics_summary import _direct, _random_district
 from workdays.calendar import is_workday
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 D = datetime.date
 SUM_FIELDS = ("accepted", "completed", "on_time", "deemed", *(f"rated_{n}" for n in RATING_LEVELS))
-
-
-@pytest.fixture(autouse=True)
-def _fresh():
-    calendar_module._snapshot = None
-    cache.clear()
-    yield
-    calendar_module._snapshot = None
-    cache.clear()
 
 
 # --- Random summary rows, counted row by row ----------------------------------------------------
@@ -279,11 +268,6 @@ def test_nearest_ranks_at_their_edges():
 
 
 # --- Cases moved through the actions, across May Day 2006 and its make-up working days ------
-
-
-@pytest.fixture
-def boss():
-    return UserFactory(is_superuser=True)
 
 
 @pytest.mark.parametrize("seed", [4])

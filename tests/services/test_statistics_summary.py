@@ -7,10 +7,8 @@ import random
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
-import workdays.calendar as calendar_module
 from disclosure.exceptions import TransitionNotAllowed
 from services.actions.cases import (
     case_accept,
@@ -45,23 +43,9 @@ from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from tests.factories.services import ServiceItemFactory
 from workdays.calendar import add_workdays, is_workday
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 D = datetime.date
 S = ServiceCase.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh():
-    calendar_module._snapshot = None
-    cache.clear()
-    yield
-    calendar_module._snapshot = None
-    cache.clear()
-
-
-@pytest.fixture
-def boss():
-    return UserFactory(is_superuser=True)
 
 
 # --- The reference: figures counted case by case, without the summary ---------------------------

@@ -4,13 +4,11 @@ sweep give the figures, rows, events and history the one-case paths give."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import services.actions.cases as case_actions
 import services.actions.summaries as summary_actions
-import workdays.calendar as calendar_module
 from services.actions.cases import case_accept, cases_sweep
 from services.actions.summaries import service_summaries_rebuild
 from services.models import ServiceCase, ServiceCaseEvent, ServiceDailySummary
@@ -29,23 +27,9 @@ from tests.factories.disclosure import UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
 from tests.services.test_statistics_summary import _random_district, _rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 D = datetime.date
 S = ServiceCase.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh():
-    calendar_module._snapshot = None
-    cache.clear()
-    yield
-    calendar_module._snapshot = None
-    cache.clear()
-
-
-@pytest.fixture
-def boss():
-    return UserFactory(is_superuser=True)
 
 
 def _figures(figures) -> tuple:

@@ -8,21 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-import workdays.calendar as calendar_module
 from services.actions.cases import case_accept, cases_sweep
 from services.models import ServiceCase, ServiceCaseEvent
 from tests.factories.disclosure import UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
 
+pytestmark = pytest.mark.usefixtures("fresh_calendar")
 S = ServiceCase.Status
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    calendar_module._snapshot = None
-    yield
-    calendar_module._snapshot = None
 
 
 def _accepted_case(on: datetime.date, **item_kwargs) -> ServiceCase:

@@ -10,34 +10,20 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
-import workdays.calendar as calendar_module
-from disclosure.actions.workflow import SEEN_STATUS_FIELD, StaleWorkflowPage
+from disclosure.actions.workflow import SEEN_STATUS_FIELD
 from disclosure.models import EntityMembership
 from services.actions.cases import case_accept, case_suspend
 from services.models import ServiceCase, ServiceCaseEvent
-from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
+from tests.factories.disclosure import UserFactory
 from tests.factories.services import ServiceCaseFactory, ServiceItemFactory
-from tests.factories.workflow import seen_url
+from tests.factories.workflow import form_errors, seen_url, stale_refusals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_calendar")]
 S = ServiceCase.Status
 D = datetime.date
 JAN_5 = D(2026, 1, 5)
 PERMS = ["services.handle_servicecase", "services.view_servicecase"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    calendar_module._snapshot = None
-    yield
-    calendar_module._snapshot = None
-
-
-@pytest.fixture
-def department():
-    return AdministrativeEntityFactory()
 
 
 def _clerk(department) -> object:  # noqa: ANN001
@@ -68,19 +54,6 @@ def _url(case: ServiceCase, step: str) -> str:
     return reverse("admin:services_servicecase_workflow", args=[case.pk, step])
 
 
-def _stale(obj, current: str, seen: str | None) -> list[str]:  # noqa: ANN001
-    """The refusal as the admin shows it, in either language."""
-    shown = []
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            shown.append(str(StaleWorkflowPage(obj=obj, current=current, seen_status=seen)))
-    return shown
-
-
-def _errors(response) -> str:  # noqa: ANN001
-    return " ".join(response.context["form"].non_field_errors())
-
-
 def test_a_stale_withdrawal_still_legal_from_the_new_status_is_refused(
     client, accepted, department
 ) -> None:
@@ -95,7 +68,7 @@ def test_a_stale_withdrawal_still_legal_from_the_new_status_is_refused(
 
     refused = client.post(url, {"on": "2026-01-07", "note": "申请人撤回"})
     assert refused.status_code == 409
-    assert _errors(refused) in _stale(accepted, S.SUSPENDED, S.ACCEPTED)
+    assert form_errors(refused) in stale_refusals(accepted, S.SUSPENDED, S.ACCEPTED)
     assert f'name="{SEEN_STATUS_FIELD}" value="suspended"' in refused.content.decode()
     accepted.refresh_from_db()
     assert (accepted.status, accepted.due_date, accepted.withdrawn_on) == before
@@ -119,7 +92,7 @@ def test_a_stale_step_that_no_longer_applies_goes_back_to_the_case(
     response = client.post(url, {"on": "2026-01-07", "reason": "expert_review"}, follow=True)
     assert response.redirect_chain[-1][0].endswith(f"/{accepted.pk}/change/")
     shown = {str(m) for m in response.context["messages"]}
-    assert shown & set(_stale(accepted, S.SUSPENDED, S.ACCEPTED))
+    assert shown & set(stale_refusals(accepted, S.SUSPENDED, S.ACCEPTED))
     accepted.refresh_from_db()
     assert accepted.pauses.get().reason == "hearing"
 
@@ -140,6 +113,6 @@ def test_a_form_that_does_not_say_what_it_saw_is_a_400(client, accepted, seen) -
         data[SEEN_STATUS_FIELD] = seen
     response = client.post(_url(accepted, "suspend"), data)
     assert response.status_code == 400
-    assert _errors(response) in _stale(accepted, S.ACCEPTED, seen)
+    assert form_errors(response) in stale_refusals(accepted, S.ACCEPTED, seen)
     accepted.refresh_from_db()
     assert accepted.status == S.ACCEPTED and not accepted.pauses.exists()
