@@ -173,15 +173,17 @@ def generate(
     builders: list[threading.Thread] = []
     deferred = _indexes_deferred(sizes.entries >= REBUILD_INDEXES_FROM, builders)
     with deferred, transaction.atomic():
-        report.statuses["entries"] = catalogue.generate(
+        report.statuses["entries"], co_published = catalogue.generate(
             sizes.entries,
             publishers=visible,
             topics=topics,
             pool=pool,
             rng=seeded(seed, "entries"),
+            co_rng=seeded(seed, "co-publishers"),
             progress=progress.step,
         )
     report.counts["entries"] = sum(report.statuses["entries"].values())
+    report.counts["co-published entries"] = co_published
     timed("entries", started)
 
     started = time.perf_counter()

@@ -4,7 +4,10 @@ Dates spread over ten years, more in recent years (a portal publishes more each 
 publishers long-tailed (a few bureaus publish most); about 92 % published, 2 % withdrawn,
 the rest drafts or in review. Index numbers follow `PREFIX/YYYY-NNNNN` per publisher and
 year, continuing each publisher's serial (`IndexNumberSerial` is moved past them, so a
-publication through the action afterwards gets the next free number).
+publication through the action afterwards gets the next free number). About 2 % of entries
+are issued jointly (联合发文): one or two co-publishers drawn from the same long tail, never
+the entry's own publisher, from a generator of their own (the entries are the same with or
+without them).
 """
 
 import datetime
@@ -24,6 +27,8 @@ DOCUMENT_PREFIXES = ("西政发", "西政办发", "西政", "大政发", "大政
 GENRES = [g for g, _ in CatalogueEntry.Genre.choices]
 GENRE_WEIGHTS = [4, 1, 1, 0.3, 2, 2, 2, 8, 3, 2, 1, 1, 0.5, 2, 2, 1, 3][: len(GENRES)]
 WITHDRAWN_REASON = "该文件已被新文件替代，予以撤回。"
+CO_PUBLISHED_SHARE = 0.02  # entries issued jointly with other publishers
+TWO_CO_PUBLISHERS_SHARE = 0.25  # of those, the ones with two co-publishers (else one)
 
 
 def _zipf_cumulative(count: int, exponent: float = 1.1) -> list[float]:
@@ -35,6 +40,23 @@ def _dates(rng: random.Random, count: int) -> list[datetime.date]:
     first = END - datetime.timedelta(days=DAYS - 1)
     offsets = sorted(int(DAYS * rng.random() ** 0.6) for _ in range(count))
     return [first + datetime.timedelta(days=min(o, DAYS - 1)) for o in offsets]
+
+
+def _co_publishers(
+    rng: random.Random,
+    publishers: list[tuple[int, str]],
+    cumulative: list[float],
+    own: int,
+) -> list[int]:
+    """One or two co-publishers of an entry, drawn as publishers are, other than `own`."""
+    wanted = 2 if rng.random() < TWO_CO_PUBLISHERS_SHARE else 1
+    wanted = min(wanted, len(publishers) - 1)
+    chosen: list[int] = []
+    while len(chosen) < wanted:
+        publisher_id = rng.choices(publishers, cum_weights=cumulative)[0][0]
+        if publisher_id != own and publisher_id not in chosen:
+            chosen.append(publisher_id)
+    return chosen
 
 
 def _tokens(*pieces: Piece) -> list[str]:
@@ -87,11 +109,16 @@ def generate(
     topics: list[int],
     pool: TextPool,
     rng: random.Random,
+    co_rng: random.Random | None = None,
     progress: Callable[[int], None],
-) -> dict[str, int]:
-    """Insert `count` entries of these (id, credit code) publishers and index them."""
+) -> tuple[dict[str, int], int]:
+    """Insert `count` entries of these (id, credit code) publishers and index them.
+
+    `co_rng` draws which entries are co-published and by whom (none without it). Returns the
+    entries' counts by status and how many entries have co-publishers.
+    """
     if not publishers or not count:
-        return {}
+        return {}, 0
     writer = BulkWriter(CatalogueEntry, batch=5000)
     index = SearchIndexWriter()
     first = next_id(CatalogueEntry)
@@ -103,9 +130,17 @@ def generate(
     rng.shuffle(order)  # which bureau is the busiest is the seed's choice
     cumulative = _zipf_cumulative(len(order))
     statuses: dict[str, int] = {}
+    co_published: list[tuple[int, int]] = []  # (entry id, co-publisher id)
+    co_published_entries = 0
     for offset, published in enumerate(_dates(rng, count)):
         entry_id = first + offset
         publisher_id, prefix = rng.choices(order, cum_weights=cumulative)[0]
+        if co_rng is not None and len(order) > 1 and co_rng.random() < CO_PUBLISHED_SHARE:
+            co_published_entries += 1
+            co_published.extend(
+                (entry_id, other)
+                for other in _co_publishers(co_rng, order, cumulative, publisher_id)
+            )
         roll = rng.random()
         status = (
             "published"
@@ -175,9 +210,18 @@ def generate(
         index.add(entry_id, _tokens(*heads), _tokens(*summary_pieces), _tokens(*body_pieces))
         progress(1)
     writer.finish()
+    _co_publishers_write(co_published)
     index.flush()
     _save_serials(serials)
-    return statuses
+    return statuses, co_published_entries
+
+
+def _co_publishers_write(rows: list[tuple[int, int]]) -> None:
+    """The co-publisher table's rows, after the entries they refer to (COPY on PostgreSQL)."""
+    writer = BulkWriter(CatalogueEntry.co_publishers.through, batch=5000)
+    for entry_id, publisher_id in rows:
+        writer.row(catalogueentry_id=entry_id, administrativeentity_id=publisher_id)
+    writer.finish()
 
 
 def _save_serials(serials: dict[tuple[int, int], int]) -> None:

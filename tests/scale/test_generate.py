@@ -20,11 +20,17 @@ from disclosure.models import (
 )
 from disclosure.search import catalogue_entry_search
 from disclosure.search.documents import INDEXED_FIELDS, EntryTokens
+from disclosure.selectors.catalogue import (
+    CatalogueFilters,
+    catalogue_entry_list,
+    catalogue_public_queryset,
+)
 from scale.generator import TRACKING_PASSWORD, Sizes, generate
 from services.models import ServiceCase, ServiceItem
 
 pytestmark = pytest.mark.django_db
 
+CO_PUBLISHERS = CatalogueEntry.co_publishers.through
 SMALL = Sizes(entities=8, entries=300, institutions=5, cases=200, complaints=50, requests=30)
 
 
@@ -47,6 +53,11 @@ def _fingerprint() -> dict[str, list]:
         ),
         "requests": list(InformationRequest.objects.order_by("pk").values_list("tracking_no")),
         "institutions": list(PublicInstitution.objects.order_by("pk").values_list("name")),
+        "co_publishers": list(
+            CO_PUBLISHERS.objects.order_by(
+                "catalogueentry_id", "administrativeentity__name"
+            ).values_list("catalogueentry__title", "administrativeentity__name")
+        ),
     }
 
 
@@ -88,7 +99,9 @@ def test_same_seed_same_records_other_seed_other_records() -> None:
     generate(SMALL, seed=12)
     other = _fingerprint()
     assert first == again
+    assert first["co_publishers"]
     assert first["entries"] != other["entries"]
+    assert first["co_publishers"] != other["co_publishers"]
     assert first["cases"] != other["cases"]
 
 
@@ -174,6 +187,47 @@ def test_public_pages_answer_on_generated_data(client) -> None:
 @pytest.fixture
 def generated_catalogue() -> None:
     generate(Sizes(entities=12, entries=3000, institutions=0, cases=0, complaints=0, requests=0))
+
+
+def test_about_one_entry_in_fifty_is_co_published_by_other_publishers(
+    generated_catalogue,
+) -> None:
+    # 3,000 entries, each co-published with probability 2 %: 60 expected (σ ≈ 7.7)
+    per_entry: dict[int, list[int]] = {}
+    for entry_id, publisher_id in CO_PUBLISHERS.objects.values_list(
+        "catalogueentry_id", "administrativeentity_id"
+    ):
+        per_entry.setdefault(entry_id, []).append(publisher_id)
+    assert 30 <= len(per_entry) <= 90
+    sizes = [len(co) for co in per_entry.values()]
+    assert set(sizes) == {1, 2}, "one or two co-publishers, both occur"
+    assert sizes.count(1) > sizes.count(2)
+    # never the entry's own publisher, always a publisher whose entries the catalogue lists
+    own = dict(CatalogueEntry.objects.filter(pk__in=per_entry).values_list("pk", "publisher_id"))
+    assert not [entry for entry, co in per_entry.items() if own[entry] in co]
+    publishers = set(CatalogueEntry.objects.values_list("publisher_id", flat=True))
+    assert {p for co in per_entry.values() for p in co} <= publishers
+    # the generated counts say how many entries are co-published
+    assert (
+        len(per_entry)
+        == CatalogueEntry.objects.filter(co_publishers__isnull=False).distinct().count()
+    )
+
+
+def test_a_publisher_filter_finds_its_co_published_entries_once(generated_catalogue) -> None:
+    public = catalogue_public_queryset()
+    entry = public.filter(co_publishers__isnull=False).order_by("-published_date", "pk").first()
+    co_publisher = entry.co_publishers.order_by("pk").first()
+    assert co_publisher.pk != entry.publisher_id
+
+    found = catalogue_entry_list(filters=CatalogueFilters(publisher=co_publisher.pk))
+
+    assert found.filter(pk=entry.pk).exists()
+    own = set(public.filter(publisher=co_publisher).values_list("pk", flat=True))
+    co_published = set(public.filter(co_publishers=co_publisher).values_list("pk", flat=True))
+    assert co_published and not own & co_published
+    ids = list(found.values_list("pk", flat=True))
+    assert len(ids) == len(set(ids)) == len(own | co_published)
 
 
 def _contains(word: str) -> Q:
