@@ -270,9 +270,9 @@ CACHES = {
 }
 
 # Anonymous full-page cache (config.page_cache): public pages, feeds, sitemaps and API/Open311
-# GETs for readers without a session, invalidated across processes by any database write. On by
-# default with a shared cache (CACHE_URL=redis://…); a per-process cache cannot see another
-# process's writes, so it is refused outside DEBUG.
+# GETs for readers without a session, invalidated across processes by database writes (a
+# version per part of the portal). On by default with a shared cache (CACHE_URL=redis://…); a
+# per-process cache cannot see another process's writes, so it is refused outside DEBUG.
 _shared_cache = CACHES["default"]["BACKEND"].endswith("RedisCache")
 GONGKAI_PAGE_CACHE = _env_bool("GONGKAI_PAGE_CACHE", _shared_cache)
 if GONGKAI_PAGE_CACHE and not _shared_cache and not DEBUG:
