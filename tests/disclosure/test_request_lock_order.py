@@ -9,16 +9,20 @@ tests record the row locks (SELECT … FOR UPDATE) each path takes, in order.
 
 import datetime as dt
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from disclosure.actions import requests as actions
+from disclosure.actions.workflow import workflow_guard
 from disclosure.models import InformationRequest
 from disclosure.models.requests import RequestAppeal, RequestConsultation
 from tests.factories.disclosure import UserFactory, make_request, request_handler
@@ -146,3 +150,54 @@ def test_an_appeals_result_locks_the_request_first_in_the_admin_and_the_action(
         appeal.refresh_from_db()
         assert (appeal.result, appeal.decided_date) == ("upheld", D(2025, 5, 30))
         assert any("2025-05-30" in event.note for event in record.events.all())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_step_and_a_direct_call_at_once_wait_in_turn_without_a_deadlock() -> None:
+    """The admin's answer step holds the request's lock when another caller answers the same
+    consultation: the second waits for the request, then finds the answer recorded. (Locking
+    the consultation first, it would hold what the admin needs next: PostgreSQL would end one
+    of the two with a deadlock error.)"""
+    record, consultation = _consulting()
+    handler = request_handler()
+    admin_holds_the_request = threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def admin_step() -> None:  # as the admin's step runs: the guard, then the action
+        try:
+            fresh = InformationRequest.objects.get(pk=record.pk)
+            with workflow_guard(record=fresh, seen_status=fresh.status):
+                admin_holds_the_request.set()
+                time.sleep(0.5)  # the other caller starts meanwhile and takes what it can
+                actions.request_consultation_answer(
+                    consultation=consultation, by=handler, answer="同意", on=D(2025, 3, 10)
+                )
+            outcomes["admin"] = "answered"
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test compares
+            outcomes["admin"] = type(error).__name__
+        finally:
+            connection.close()
+
+    def direct_call() -> None:
+        admin_holds_the_request.wait()
+        try:
+            actions.request_consultation_answer(
+                consultation=consultation, by=handler, answer="不同意", on=D(2025, 3, 10)
+            )
+            outcomes["direct"] = "answered"
+        except ValidationError:
+            outcomes["direct"] = "already answered"
+        except Exception as error:  # noqa: BLE001
+            outcomes["direct"] = type(error).__name__
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=admin_step), threading.Thread(target=direct_call)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == {"admin": "answered", "direct": "already answered"}
+    consultation.refresh_from_db()
+    assert consultation.answer == "同意"
