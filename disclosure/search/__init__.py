@@ -93,7 +93,7 @@ def catalogue_entry_search_results(
     select_related: tuple[str, ...] = (),
     strategy: Strategy | None = None,
     ordering: tuple[str, ...] | None = None,
-    bound: QuerySet | None = None,
+    base_size: int | None = None,
 ) -> SearchResults | QuerySet:
     """The search as the catalogue page shows it: ranked, counted (capped), a page at a time.
 
@@ -102,8 +102,8 @@ def catalogue_entry_search_results(
     word walks the catalogue newest first, a rare one reads its matches from the index
     first. Blank `q`: the queryset unchanged; nothing searchable: no entries. `ordering`: a
     sort instead of the ranking (newest or oldest first walk too). `strategy` forces a plan
-    (tests). `bound`: entries that hold every entry of `queryset` (a publisher's), cheap to
-    count; if at most `SMALL_BASE`, the queryset's own entries are probed (one count query).
+    (tests). `base_size`: at most how many entries `queryset` holds, when its filters say
+    (the facet counts): at most `SMALL_BASE`, the queryset's own entries are probed.
     Raises SearchQueryError like `catalogue_entry_search`.
     """
     parsed: ParsedQuery | None = parse_query(q)
@@ -118,7 +118,7 @@ def catalogue_entry_search_results(
         select_related=select_related,
         strategy=strategy,
         ordering=ordering,
-        bound=bound,
+        base_size=base_size,
     )
 
 
