@@ -4,16 +4,12 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from complaints.actions.complaints import (
-    complaint_assign,
     complaint_conclude,
-    complaint_investigate,
-    complaint_register,
     complaint_reply,
 )
 from complaints.models import Complaint, ComplaintAttachment
@@ -22,6 +18,7 @@ from tests.factories.complaints import (
     COMPLAINANT_MOBILE,
     COMPLAINANT_NAME,
     complaint_handler,
+    complaint_to_investigating,
     submit_complaint,
 )
 from tests.factories.disclosure import AdministrativeEntityFactory
@@ -30,13 +27,6 @@ from tests.factories.services import ServiceWindowFactory
 pytestmark = pytest.mark.django_db
 NEW = "/complaints/new/"
 TRACK = "/complaints/track/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _jpeg_with_exif() -> bytes:
@@ -180,9 +170,7 @@ def _tracked_client(client, complaint, password):
 def test_the_complainant_reads_the_reply_rates_it_and_it_closes(client):
     handler = complaint_handler()
     complaint, credentials = submit_complaint()
-    complaint_register(complaint=complaint, by=handler)
-    complaint_assign(complaint=complaint, by=handler, investigator=handler)
-    complaint_investigate(complaint=complaint, by=handler)
+    complaint_to_investigating(complaint, handler)
     complaint_conclude(
         complaint=complaint,
         by=handler,

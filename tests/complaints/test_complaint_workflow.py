@@ -27,7 +27,11 @@ from complaints.actions.complaints import (
 from complaints.models import Complaint, ComplaintEvent
 from complaints.models.complaints import TRANSITIONS
 from disclosure.exceptions import TransitionNotAllowed
-from tests.factories.complaints import complaint_handler, submit_complaint
+from tests.factories.complaints import (
+    complaint_handler,
+    complaint_to_investigating,
+    submit_complaint,
+)
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 from workdays.calendar import add_workdays
 
@@ -36,15 +40,8 @@ S = Complaint.Status
 MONDAY = datetime.date(2026, 3, 2)
 
 
-def _to_investigating(complaint, handler):
-    complaint_register(complaint=complaint, by=handler)
-    complaint_assign(complaint=complaint, by=handler, investigator=handler)
-    complaint_investigate(complaint=complaint, by=handler)
-    return complaint
-
-
 def _to_replied(complaint, handler, today=None):
-    _to_investigating(complaint, handler)
+    complaint_to_investigating(complaint, handler)
     complaint_conclude(
         complaint=complaint,
         by=handler,
@@ -135,7 +132,7 @@ def test_officials_without_the_permission_are_refused():
 def test_no_complaint_closes_without_a_reply():
     handler = complaint_handler()
     complaint, _ = submit_complaint()
-    _to_investigating(complaint, handler)
+    complaint_to_investigating(complaint, handler)
     with pytest.raises(ComplaintRuleError):
         complaint_close(complaint=complaint, by=handler)
     # and the database refuses it too
@@ -165,7 +162,7 @@ def test_asking_for_information_pauses_the_investigation_clock():
 def test_transfer_changes_the_department_with_an_event():
     handler = complaint_handler()
     complaint, _ = submit_complaint()
-    _to_investigating(complaint, handler)
+    complaint_to_investigating(complaint, handler)
     other = AdministrativeEntityFactory()
     complaint_transfer(complaint=complaint, by=handler, entity=other, note="转劳动局调查")
     assert Complaint.objects.get(pk=complaint.pk).entity == other

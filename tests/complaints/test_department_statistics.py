@@ -6,8 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints.actions.supervision import window_supervision_scores_record
@@ -18,6 +16,7 @@ from tests.factories.complaints import (
     InspectionVisitFactory,
     RectificationProjectFactory,
     VisitFindingFactory,
+    ledger_get_queries,
 )
 from tests.factories.disclosure import (
     AdministrativeEntityFactory,
@@ -121,20 +120,11 @@ def test_no_personal_data_in_the_figures(client) -> None:
         assert secret not in body
 
 
-def _queries(client, path: str, *, cold: bool) -> int:
-    """The queries of one GET, with the ledger's cached tallies dropped first when `cold`."""
-    if cold:
-        ledger_cache_bump()  # the factories write past the actions, which would bump it
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(path).status_code == 200
-    return len(queries)
-
-
 def test_query_count_does_not_grow_with_departments(client, settings) -> None:
     settings.GONGKAI_PAGE_CACHE = False  # count this page's own queries, not a cached copy
     _labour_bureau()
     one = {
-        (path, cold): _queries(client, path, cold=cold)
+        (path, cold): ledger_get_queries(client, path, cold=cold)
         for path in (API, LEDGER)
         for cold in (True, False)
     }
@@ -146,7 +136,7 @@ def test_query_count_does_not_grow_with_departments(client, settings) -> None:
     ledger_cache_bump()  # the factories wrote past the actions
     assert len(client.get(API).json()) == 20
     twenty = {
-        (path, cold): _queries(client, path, cold=cold)
+        (path, cold): ledger_get_queries(client, path, cold=cold)
         for path in (API, LEDGER)
         for cold in (True, False)
     }

@@ -8,22 +8,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from complaints.actions.complaints import (
-    complaint_assign,
     complaint_conclude,
     complaint_decline,
-    complaint_investigate,
-    complaint_register,
     complaint_withdraw,
 )
 from complaints.models import Complaint
 from complaints.selectors.complaints import ledger_monthly_counts
-from complaints.selectors.ledger_cache import ledger_cache_bump
 from tests.factories.complaints import (
     COMPLAINANT_EMAIL,
     COMPLAINANT_MOBILE,
     COMPLAINANT_NAME,
     ComplaintFactory,
     complaint_handler,
+    complaint_to_investigating,
+    ledger_get_queries,
     submit_complaint,
 )
 
@@ -41,9 +39,7 @@ def mixed():
     withdrawn, _ = submit_complaint(received_on=jan)
     complaint_withdraw(complaint=withdrawn, reason="已协商解决")
     concluded, _ = submit_complaint(received_on=feb)
-    complaint_register(complaint=concluded, by=handler)
-    complaint_assign(complaint=concluded, by=handler, investigator=handler)
-    complaint_investigate(complaint=concluded, by=handler)
+    complaint_to_investigating(concluded, handler)
     complaint_conclude(
         complaint=concluded,
         by=handler,
@@ -90,24 +86,18 @@ def test_no_personal_data_on_the_ledger_or_the_api(client, mixed):
     assert statistics["reconciles"] is True
 
 
-def _queries(client, url: str, *, cold: bool) -> int:
-    """The queries of one GET; `cold`: with the ledger's cached tallies dropped first."""
-    if cold:
-        ledger_cache_bump()  # the factories write past the actions, which would bump it
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     "url", [LEDGER, "/api/v1/complaints/ledger/", "/api/v1/complaints/statistics/"]
 )
 def test_ledger_query_count_does_not_grow(client, settings, url):
     settings.GONGKAI_PAGE_CACHE = False  # the page's own queries, not a cached copy
     ComplaintFactory()
-    one = (_queries(client, url, cold=True), _queries(client, url, cold=False))
+    one = (ledger_get_queries(client, url, cold=True), ledger_get_queries(client, url, cold=False))
     ComplaintFactory.create_batch(39)
-    twenty = (_queries(client, url, cold=True), _queries(client, url, cold=False))
+    twenty = (
+        ledger_get_queries(client, url, cold=True),
+        ledger_get_queries(client, url, cold=False),
+    )
     assert twenty == one
     assert one[0] <= 10
     assert one[1] < one[0]  # the tallies (and the row count) came from the cache

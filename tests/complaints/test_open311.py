@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from complaints.models import Complaint, Open311Key
+from complaints.models import Complaint
 from tests.factories.complaints import (
     COMPLAINANT_EMAIL,
     COMPLAINANT_MOBILE,
@@ -43,11 +43,6 @@ def _registry() -> Registry:
 def _validate(payload, schema_name: str) -> None:
     schema = json.loads((SCHEMAS / schema_name).read_text())
     jsonschema.Draft4Validator(schema, registry=_registry()).validate(payload)
-
-
-@pytest.fixture
-def api_key() -> str:
-    return Open311Key.objects.create(name="12345热线").key
 
 
 def test_discovery_and_services(client):

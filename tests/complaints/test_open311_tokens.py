@@ -5,18 +5,13 @@ refused with 404, an empty one with 400, in the spec's error format)."""
 import pytest
 from django.conf import settings
 
-from complaints.models import Complaint, Open311Key, Open311Token
+from complaints.models import Complaint, Open311Token
 from complaints.views.open311 import DEFAULT_JURISDICTION_ID, jurisdiction_id
 from tests.complaints.test_open311 import BASE, _validate, _xml
 from tests.factories.complaints import COMPLAINANT_EMAIL, COMPLAINANT_MOBILE, submit_complaint
 from tests.factories.disclosure import AdministrativeEntityFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_key() -> str:
-    return Open311Key.objects.create(name="12345热线").key
 
 
 def _post(client, api_key: str, fmt: str = "json", **extra):  # noqa: ANN001, ANN202

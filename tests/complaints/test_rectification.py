@@ -30,11 +30,6 @@ pytestmark = pytest.mark.django_db
 S = RectificationProject.Status
 
 
-@pytest.fixture
-def bureau():
-    return UserFactory(perms=["complaints.manage_supervision"])
-
-
 def _create(bureau, **overrides):
     values = {
         "by": bureau,

@@ -44,11 +44,6 @@ def _messages(response) -> list[tuple[int, str]]:  # noqa: ANN001
     return [(m.level, str(m)) for m in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture
-def bureau():
-    return UserFactory(perms=["complaints.manage_supervision"])
-
-
 def _step(pk: int, name: str) -> str:
     """The step's URL as the project's change page links it now (with the status it shows)."""
     url = reverse("admin:complaints_rectificationproject_step", args=[pk, name])

@@ -35,6 +35,8 @@ DAY = datetime.date(2024, 5, 10)
 
 @pytest.fixture
 def bureau():
+    """The bureau of tests/complaints/conftest.py, who also records the windows' monthly
+    scores (the supervisors' component of the stars)."""
     return UserFactory(
         perms=["complaints.manage_supervision", "services.record_windowmonthlyscore"]
     )

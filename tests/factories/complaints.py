@@ -3,10 +3,19 @@
 import datetime
 
 import factory
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.actions.complaints import complaint_submit
+from complaints.actions.complaints import (
+    complaint_assign,
+    complaint_investigate,
+    complaint_register,
+    complaint_submit,
+)
 from complaints.models import Complaint
+from complaints.selectors.ledger_cache import ledger_cache_bump
 from tests.factories.disclosure import AdministrativeEntityFactory, UserFactory
 
 COMPLAINANT_NAME = "王秘密"
@@ -27,6 +36,15 @@ def submit_complaint(**kwargs) -> tuple[Complaint, object]:
     if not any(values.get(k) for k in ("entity", "window", "item", "case", "institution")):
         values["entity"] = AdministrativeEntityFactory()
     return complaint_submit(**values)
+
+
+def complaint_to_investigating(complaint: Complaint, handler: object) -> Complaint:
+    """`complaint` taken through the actions to investigating: registered, assigned to
+    `handler` and under investigation."""
+    complaint_register(complaint=complaint, by=handler)
+    complaint_assign(complaint=complaint, by=handler, investigator=handler)
+    complaint_investigate(complaint=complaint, by=handler)
+    return complaint
 
 
 def complaint_handler(**kwargs) -> object:
@@ -63,6 +81,16 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     stage_started_on = factory.LazyAttribute(lambda c: c.received_on)
     stage_workdays = 5
     stage_due_on = factory.LazyAttribute(lambda c: c.received_on + datetime.timedelta(days=7))
+
+
+def ledger_get_queries(client: Client, url: str, *, cold: bool) -> int:
+    """The queries of one GET of a ledger or statistics page; `cold`: with the ledger's cached
+    tallies dropped first."""
+    if cold:
+        ledger_cache_bump()  # the factories write past the actions, which would bump it
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
 
 
 # --- Supervision (part B) ---------------------------------------------------------------------

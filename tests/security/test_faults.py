@@ -13,7 +13,6 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -34,13 +33,6 @@ pytestmark = pytest.mark.django_db
 # A tracking number of either kind, as the acknowledgement pages and the API show them.
 TRACKING_NUMBER = re.compile(r"\b(TS|YSQ)-\d{8}-[0-9A-Z]{6}\b")
 LOST = OperationalError("server closed the connection unexpectedly")
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

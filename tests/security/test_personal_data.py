@@ -228,19 +228,18 @@ def test_no_buttons_when_nothing_is_found(reviewer_client) -> None:
 
 def test_a_complaints_reply_and_conclusion_never_reach_a_public_surface(client) -> None:
     from complaints.actions.complaints import (
-        complaint_assign,
         complaint_conclude,
-        complaint_investigate,
-        complaint_register,
         complaint_reply,
     )
-    from tests.factories.complaints import complaint_handler, submit_complaint
+    from tests.factories.complaints import (
+        complaint_handler,
+        complaint_to_investigating,
+        submit_complaint,
+    )
 
     complaint, _credentials = submit_complaint()
     handler = complaint_handler()
-    complaint_register(complaint=complaint, by=handler)
-    complaint_assign(complaint=complaint, by=handler, investigator=handler)
-    complaint_investigate(complaint=complaint, by=handler)
+    complaint_to_investigating(complaint, handler)
     complaint_conclude(
         complaint=complaint,
         by=handler,

@@ -9,7 +9,6 @@ requests share the mechanism (disclosure.tracking).
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.core.cache import cache
 from django.urls import reverse
 
 from complaints.models import Complaint
@@ -32,11 +31,6 @@ def make_password(raw: str) -> str:
 
 OLD_KEY = "an-old-secret-key-that-was-rotated-out-" + "x" * 20
 NEW_KEY = "the-new-secret-key-after-rotation-" + "y" * 20
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def _lookup(model: type[Trackable], number: str, password: str) -> Trackable | None:

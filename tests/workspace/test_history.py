@@ -47,12 +47,6 @@ def history_page(client, obj) -> str:
     return response.text
 
 
-@pytest.fixture
-def root(client):
-    client.force_login(UserFactory(username="root", is_superuser=True))
-    return client
-
-
 def changes_column(page: str) -> str:
     """The table of the history page (the Changes column holds the diff)."""
     return page[page.index('id="change-history"') :]

@@ -71,12 +71,6 @@ def confirm(client, kind, preview_response):
     )
 
 
-@pytest.fixture
-def root(client):
-    client.force_login(UserFactory(username="root", is_superuser=True))
-    return client
-
-
 def make_records():
     """One record of each kind, all drafts (an import creates drafts)."""
     entity = AdministrativeEntityFactory(status=AdministrativeEntity.Status.DRAFT, phone="0411-1")
