@@ -193,8 +193,8 @@ def _of_publisher(filters: CatalogueFilters) -> Q:
 def catalogue_base_size(filters: CatalogueFilters) -> BaseSize | None:
     """How many public entries the facet filters keep, from the maintained facet counts.
 
-    One query (two without a publisher: the totals, less the publishers not announced), a
-    few rows, whatever the catalogue's size; counting the entries themselves read every
+    One query of a few rows (without a publisher: the totals, less the publishers not
+    announced), whatever the catalogue's size; counting the entries themselves read every
     entry of a big publisher (`?publisher=602&genre=notice`: 206 ms at a million entries).
     The bound is the smallest of the filters' counts (entries co-published by the publisher
     added); it is exact for one filter (a publisher alone, a facet value or topic family
