@@ -149,7 +149,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     if status == 200:
         if catalogue_filters_empty(filters):
             # The whole catalogue: facets from the maintained counts, which also give the total.
-            facets = catalogue_facets(filters)
+            facets = catalogue_facets(filters, shown=FACET_VALUES_SHOWN)
             # (None or 0: no counts kept yet, e.g. after a bulk load: count the entries.)
             total = catalogue_facets_total(facets) or None
             page = catalogue_entry_page(entries, page=request.GET.get("page"), known_count=total)
@@ -160,7 +160,12 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
             known = size.bound if size is not None and size.exact and size.bound else None
             page = catalogue_entry_page(entries, page=request.GET.get("page"), known_count=known)
             # Counted per value only for a small set (decided by the page's capped count).
-            facets = catalogue_facets(filters, counted=not page.paginator.capped, results=entries)
+            facets = catalogue_facets(
+                filters,
+                counted=not page.paginator.capped,
+                results=entries,
+                shown=FACET_VALUES_SHOWN,
+            )
         context.update(
             page=page,
             entries=page.object_list,

@@ -335,3 +335,49 @@ def test_the_page_costs_the_same_queries_for_one_row_and_many(client, reviewer, 
     _publish_many(30, reviewer, **fields)
     assert _queries(client, **params) == one
     assert one <= 10
+
+
+# --- names read for the shown values only --------------------------------------------------------
+
+
+def _publish_counts(reviewer, counts: dict[str, int]) -> dict[str, AdministrativeEntity]:
+    publishers = {}
+    for name, count in counts.items():
+        publishers[name] = AdministrativeEntityFactory(name=name)
+        for _ in range(count):
+            publish_entry(CatalogueEntryFactory(publisher=publishers[name]), reviewer=reviewer)
+    return publishers
+
+
+@pytest.mark.parametrize("shown", [1, 2, 3, 4, 6])
+def test_the_shown_values_are_the_same_whichever_names_are_read(reviewer, shown):
+    # given: ties at every boundary (ordered by name among equals)
+    _publish_counts(reviewer, {"西岗区丁局": 1, "西岗区甲局": 3, "西岗区丙局": 1, "西岗区乙局": 1})
+    every = catalogue_facets(CatalogueFilters())
+
+    # when
+    named = catalogue_facets(CatalogueFilters(), shown=shown)
+
+    # then: the page shows the first `shown`, and counts the rest in "and N more"
+    for facet in ("publisher", "topic"):
+        assert named[facet][:shown] == every[facet][:shown]
+        assert [value.value for value in named[facet]] == [value.value for value in every[facet]]
+
+
+def test_a_chosen_value_beyond_the_shown_ones_is_named(reviewer):
+    # given
+    publishers = _publish_counts(
+        reviewer, {"西岗区甲局": 4, "西岗区乙局": 3, "西岗区丙局": 2, "西岗区丁局": 1}
+    )
+    chosen = publishers["西岗区丁局"]
+
+    # when: the facets of a large set (not counted), two values shown
+    facets = catalogue_facets(CatalogueFilters(publisher=chosen.pk), counted=False, shown=2)
+
+    # then: the unshown, unchosen value keeps its place but is not named
+    assert [(value.value, value.label) for value in facets["publisher"]] == [
+        (publishers["西岗区甲局"].pk, "西岗区甲局"),
+        (publishers["西岗区乙局"].pk, "西岗区乙局"),
+        (publishers["西岗区丙局"].pk, ""),
+        (chosen.pk, "西岗区丁局"),
+    ]
