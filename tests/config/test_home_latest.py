@@ -33,6 +33,7 @@ def test_home_lists_the_latest_published_entries_but_not_drafts(client):
 def test_home_query_count_does_not_grow_with_entries(client):
     reviewer = catalogue_reviewer()
     publish_entry(CatalogueEntryFactory(), reviewer=reviewer)
+    client.get("/")  # the service figures are read once, then cached under their version
     one = _home_queries(client)
 
     for _ in range(19):
