@@ -249,6 +249,19 @@ def catalogue_base_size(filters: CatalogueFilters) -> BaseSize | None:
     return BaseSize(bound=bound, exact=len(terms) == 1 and not co_published and not dated)
 
 
+def catalogue_list_known_count(filters: CatalogueFilters) -> int | None:
+    """A filtered list's count when the facet counts know it exactly (one facet value, or a
+    publisher and one: `catalogue_base_size`), so the list runs no `COUNT`; None otherwise.
+
+    A search is counted by its results. A 0 is not trusted: no counts may be kept yet (entries
+    written around the actions, before a rebuild), and the entries are counted then.
+    """
+    if filters.q:
+        return None
+    size = catalogue_base_size(filters)
+    return size.bound if size is not None and size.exact and size.bound else None
+
+
 def catalogue_entry_list(
     *, filters: CatalogueFilters | None = None
 ) -> QuerySet[CatalogueEntry] | SearchResults:

@@ -23,7 +23,6 @@ from disclosure.search import SearchQueryError
 from disclosure.selectors.catalogue import (
     CatalogueFilters,
     FacetValue,
-    catalogue_base_size,
     catalogue_entry_get_public,
     catalogue_entry_list,
     catalogue_entry_page,
@@ -32,6 +31,7 @@ from disclosure.selectors.catalogue import (
     catalogue_facets,
     catalogue_facets_total,
     catalogue_filters_empty,
+    catalogue_list_known_count,
 )
 
 FACETS: tuple[tuple[str, Any], ...] = (
@@ -154,10 +154,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
             total = catalogue_facets_total(facets) or None
             page = catalogue_entry_page(entries, page=request.GET.get("page"), known_count=total)
         else:
-            # A list filtered by one facet (or a publisher and one) is counted by the facet
-            # counts. (0: perhaps no counts kept yet, e.g. after a bulk load: count the entries.)
-            size = None if filters.q else catalogue_base_size(filters)
-            known = size.bound if size is not None and size.exact and size.bound else None
+            known = catalogue_list_known_count(filters)
             page = catalogue_entry_page(entries, page=request.GET.get("page"), known_count=known)
             # Counted per value only for a small set (decided by the page's capped count).
             facets = catalogue_facets(

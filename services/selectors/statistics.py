@@ -24,9 +24,10 @@ days, never from a loop over the cases.
 import calendar
 import datetime
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connections, router
 from django.db.models import Max, Q, Sum
@@ -506,6 +507,19 @@ def statistics_version() -> int:
     return version
 
 
+def _cached_under_version(name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, cached for 10 minutes under the statistics' version (see statistics_report);
+    `compute` must not return None (it would be computed again each time)."""
+    from django.core.cache import cache
+
+    key = f"services:statistics:{statistics_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, STATISTICS_CACHE_SECONDS)
+    return value
+
+
 def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
     """Everything the statistics page, CSV and API show for a period, cached for 10 minutes.
 
@@ -514,17 +528,10 @@ def statistics_report(*, period: Period, entity_id: int | None = None) -> dict:
     shows in the next report. With several processes the cache must be shared (CACHE_URL) for
     the bump to reach them all; a process-local cache still expires after 10 minutes.
     """
-    from django.core.cache import cache
-
-    key = (
-        f"services:statistics:v2:{statistics_version()}:"
-        f"{period.first}:{period.last}:{period.kind}:{entity_id}"
+    return _cached_under_version(
+        f"report:v2:{period.first}:{period.last}:{period.kind}:{entity_id}",
+        lambda: statistics_report_uncached(period=period, entity_id=entity_id),
     )
-    report = cache.get(key)
-    if report is None:
-        report = statistics_report_uncached(period=period, entity_id=entity_id)
-        cache.set(key, report, STATISTICS_CACHE_SECONDS)
-    return report
 
 
 # --- The report: two statements over the summary ----------------------------------------------
@@ -761,19 +768,15 @@ def _headline_counts() -> tuple[Period, dict, int] | None:
     cached like the statistics report, under the statistics' version (every summary or
     consultation change bumps it): summing half a year of the daily summary at 2M cases took
     25 ms of every uncached home page."""
-    from django.core.cache import cache
 
-    key = f"services:statistics:headline:{statistics_version()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached or None
-    period = period_of_latest_cases()
-    found = ()
-    if period is not None:
+    def compute() -> tuple:
+        period = period_of_latest_cases()
+        if period is None:
+            return ()
         counts = _case_counts(period, Q(), None)[None]
-        found = (period, counts, _consultations(period, None, None, None)[None])
-    cache.set(key, found, STATISTICS_CACHE_SECONDS)
-    return found or None
+        return (period, counts, _consultations(period, None, None, None)[None])
+
+    return _cached_under_version("headline", compute) or None
 
 
 def service_figures_headline() -> list[dict]:
